@@ -1,0 +1,15 @@
+export interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+export interface CommandEntry {
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+/** One line per command; modules load lazily so `platescale keys` does not pay for sharp or onnxruntime. */
+export const commands: Record<string, CommandEntry> = {
+  demo: { summary: 'generate a synthetic plate + the example field, run a job through the API', load: () => import('./demo.js') },
+  analyze: { summary: 'analyze a folder of images on the embedded runtime', load: () => import('./analyze.js') },
+  serve: { summary: 'serve the API and the runtime on a port', load: () => import('./serve.js') },
+};

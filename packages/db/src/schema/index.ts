@@ -1,0 +1,1 @@
+export { experiments, imageResults, jobs, processedEvents, wellResults } from './analysis.js';

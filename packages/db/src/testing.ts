@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { type Database, openDatabase } from './client.js';
+
+/**
+ * A database for one test: the real Postgres at DATABASE_URL in a fresh schema (dropped afterwards),
+ * or an in-memory PGlite when DATABASE_URL is unset.
+ */
+export async function openTestDatabase(): Promise<Database & { dispose(): Promise<void> }> {
+  const url = process.env.DATABASE_URL || undefined;
+  const schema = url ? `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}` : 'public';
+  const database = await openDatabase({ url, schema });
+  return {
+    ...database,
+    async dispose() {
+      if (url) await database.db.execute(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import { ValidationError } from './errors.js';
+
+/**
+ * Every environment variable platescale reads, parsed once. Each optional service URL picks an adapter:
+ * unset means the embedded one (PGlite, in-memory cache, filesystem objects, local engine, in-process bus).
+ */
+export const EnvSchema = Type.Object({
+  PLATESCALE_MODE: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  PLATESCALE_HOME: Type.String({
+    default: '.platescale',
+    description: 'Embedded state: PGlite data, objects, checkpoints',
+  }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_SCHEMA: Type.String({ default: 'public', pattern: '^[a-z_][a-z0-9_]{0,62}$' }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  CACHE_PREFIX: Type.String({ default: 'platescale:' }),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
+  S3_ENDPOINT: Type.Optional(Type.String()),
+  LOCAL_BUCKET: Type.String({ default: 'platescale', description: 'Bucket name of the filesystem store' }),
+  STATE_MACHINE_ARN: Type.Optional(Type.String({ pattern: '^arn:aws[a-z-]*:states:' })),
+  EVENT_BUS_NAME: Type.Optional(Type.String({ minLength: 1 })),
+  AWS_REGION: Type.String({ default: 'us-east-1' }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Union(
+    [
+      Type.Literal('fatal'),
+      Type.Literal('error'),
+      Type.Literal('warn'),
+      Type.Literal('info'),
+      Type.Literal('debug'),
+      Type.Literal('trace'),
+      Type.Literal('silent'),
+    ],
+    { default: 'info' },
+  ),
+  WORKERS: Type.Integer({ minimum: 1, maximum: 256, description: 'Segmenter worker threads (default: cores)' }),
+  MAX_CONCURRENCY_CAP: Type.Integer({
+    default: 1000,
+    minimum: 1,
+    description: 'Largest maxConcurrency a job may ask for',
+  }),
+  MAX_BATCH_SIZE: Type.Integer({ default: 100, minimum: 1 }),
+  EXPERIMENT_CACHE_TTL_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config extends Env {
+  /** Absolute PLATESCALE_HOME. */
+  home: string;
+  /** The bucket jobs read and write: S3_BUCKET, or LOCAL_BUCKET in the filesystem store. */
+  bucket: string;
+  adapters: {
+    database: 'postgres' | 'pglite';
+    cache: 'redis' | 'memory';
+    objects: 's3' | 'filesystem';
+    workflow: 'stepfunctions' | 'local';
+    events: 'eventbridge' | 'in-process';
+  };
+}
+
+const INTEGER_KEYS = new Set([
+  'PORT',
+  'WORKERS',
+  'MAX_CONCURRENCY_CAP',
+  'MAX_BATCH_SIZE',
+  'EXPERIMENT_CACHE_TTL_SECONDS',
+]);
+
+/** Parses the environment against EnvSchema; throws a ValidationError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = { WORKERS: availableParallelism() };
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const v = env[key];
+    if (v === undefined || v === '') continue;
+    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(v) ? Number(v) : v;
+  }
+  const withDefaults = Value.Default(EnvSchema, raw);
+  const errors = [...Value.Errors(EnvSchema, withDefaults)];
+  if (errors.length > 0) {
+    const list = errors.map((e) => `${e.instancePath.replace(/^\//, '') || '(env)'}: ${e.message}`).join('; ');
+    throw new ValidationError(`invalid configuration: ${list}`);
+  }
+  const parsed = withDefaults as Env;
+  return {
+    ...parsed,
+    home: resolve(parsed.PLATESCALE_HOME),
+    bucket: parsed.S3_BUCKET ?? parsed.LOCAL_BUCKET,
+    adapters: {
+      database: parsed.DATABASE_URL ? 'postgres' : 'pglite',
+      cache: parsed.REDIS_URL ? 'redis' : 'memory',
+      objects: parsed.S3_BUCKET ? 's3' : 'filesystem',
+      workflow: parsed.STATE_MACHINE_ARN ? 'stepfunctions' : 'local',
+      events: parsed.EVENT_BUS_NAME ? 'eventbridge' : 'in-process',
+    },
+  };
+}

@@ -1,0 +1,53 @@
+export { type Config, type Env, EnvSchema, loadConfig } from './config.js';
+export type {
+  AggregateInput,
+  AnalysisInput,
+  ExperimentSpec,
+  ImageFailure,
+  ImageResult,
+  ImageSet,
+  ImageSummary,
+  ManifestResult,
+  SegmentBatchEvent,
+  SegmentBatchInput,
+  SegmentBatchResult,
+} from './domain/analysis.js';
+export { type NamingConvention, type ParsedImageName, parseImageName } from './domain/naming.js';
+export {
+  allWells,
+  normalizeWell,
+  PLATE_DIMENSIONS,
+  type PlateFormat,
+  parseWell,
+  type WellPosition,
+  wellFitsPlate,
+  wellId,
+} from './domain/wells.js';
+export {
+  ConflictError,
+  NotFoundError,
+  ObjectNotFoundError,
+  PlatescaleError,
+  UnavailableError,
+  UnsafeKeyError,
+  ValidationError,
+} from './errors.js';
+export {
+  ANALYSIS_EVENT_SOURCE,
+  ANALYSIS_EVENT_TYPES,
+  type AnalysisEventType,
+  type AnalysisJobEventDetail,
+  type JobStatus,
+  TERMINAL_JOB_STATUSES,
+} from './events.js';
+export type { Cache } from './ports/cache.js';
+export type { EventBus, EventEnvelope, EventHandler, EventToPublish } from './ports/events.js';
+export type { ListOptions, ListPage, ObjectInfo, ObjectStore } from './ports/objects.js';
+export type {
+  ExecutionDescription,
+  ExecutionStatus,
+  HistoryEvent,
+  MapRunCounts,
+  MapRunDescription,
+  Workflow,
+} from './ports/workflow.js';
