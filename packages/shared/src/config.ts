@@ -25,6 +25,19 @@ export const EnvSchema = Type.Object({
   LOCAL_BUCKET: Type.String({ default: 'platescale', description: 'Bucket name of the filesystem store' }),
   STATE_MACHINE_ARN: Type.Optional(Type.String({ pattern: '^arn:aws[a-z-]*:states:' })),
   EVENT_BUS_NAME: Type.Optional(Type.String({ minLength: 1 })),
+  EVENTS_REDIS_URL: Type.Optional(
+    Type.String({
+      pattern: '^rediss?://',
+      description: 'Completion events over a Redis stream between processes (docker compose); unset: in-process',
+    }),
+  ),
+  LAMBDA_ENDPOINTS: Type.Optional(
+    Type.String({
+      pattern: '^[\\w.-]+=https?://\\S+(,[\\w.-]+=https?://\\S+)*$',
+      description:
+        'Local engine: invoke these Lambda functions over the Runtime Interface Emulator, name=url[|url…],… (docker compose)',
+    }),
+  ),
   AWS_REGION: Type.String({ default: 'us-east-1' }),
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
@@ -48,6 +61,17 @@ export const EnvSchema = Type.Object({
   }),
   MAX_BATCH_SIZE: Type.Integer({ default: 100, minimum: 1 }),
   EXPERIMENT_CACHE_TTL_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
+  API_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 6000, minimum: 1, description: 'Requests per API key per minute' }),
+  API_BODY_LIMIT_BYTES: Type.Integer({ default: 1048576, minimum: 1024 }),
+  WEBHOOK_RETRY_SCHEDULE_SECONDS: Type.String({
+    default: '5,300,1800,7200,18000,36000,36000',
+    pattern: '^\\d+(\\.\\d+)?(,\\d+(\\.\\d+)?)*$',
+    description: 'Delays before each webhook retry (Standard Webhooks schedule, ~27 h in all); jittered',
+  }),
+  WEBHOOK_ALLOW_LOCALHOST: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'false',
+    description: 'Dev flag: webhook URLs may be http://localhost / loopback (demo, tests)',
+  }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -62,7 +86,7 @@ export interface Config extends Env {
     cache: 'redis' | 'memory';
     objects: 's3' | 'filesystem';
     workflow: 'stepfunctions' | 'local';
-    events: 'eventbridge' | 'in-process';
+    events: 'eventbridge' | 'redis-stream' | 'in-process';
   };
 }
 
@@ -72,6 +96,8 @@ const INTEGER_KEYS = new Set([
   'MAX_CONCURRENCY_CAP',
   'MAX_BATCH_SIZE',
   'EXPERIMENT_CACHE_TTL_SECONDS',
+  'API_RATE_LIMIT_PER_MINUTE',
+  'API_BODY_LIMIT_BYTES',
 ]);
 
 /** Parses the environment against EnvSchema; throws a ValidationError naming every bad variable. */
@@ -98,7 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cache: parsed.REDIS_URL ? 'redis' : 'memory',
       objects: parsed.S3_BUCKET ? 's3' : 'filesystem',
       workflow: parsed.STATE_MACHINE_ARN ? 'stepfunctions' : 'local',
-      events: parsed.EVENT_BUS_NAME ? 'eventbridge' : 'in-process',
+      events: parsed.EVENT_BUS_NAME ? 'eventbridge' : parsed.EVENTS_REDIS_URL ? 'redis-stream' : 'in-process',
     },
   };
 }

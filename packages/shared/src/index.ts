@@ -1,4 +1,14 @@
 export { type Config, type Env, EnvSchema, loadConfig } from './config.js';
+export {
+  type CostDeployment,
+  DEFAULT_COST_DEPLOYMENT,
+  estimateJobCost,
+  type JobCostEstimate,
+  type JobUsage,
+  type MapChildExecutionType,
+  PRICE_TABLE,
+  type PriceTable,
+} from './cost/index.js';
 export type {
   AggregateInput,
   AnalysisInput,
@@ -37,7 +47,11 @@ export {
   ANALYSIS_EVENT_TYPES,
   type AnalysisEventType,
   type AnalysisJobEventDetail,
+  AnalysisJobEventDetailSchema,
+  EVENT_TYPE_BY_STATUS,
   type JobStatus,
+  MAX_FAILURES_IN_EVENT,
+  parseAnalysisJobEventDetail,
   TERMINAL_JOB_STATUSES,
 } from './events.js';
 export type { Cache } from './ports/cache.js';

@@ -9,7 +9,20 @@ export interface CommandEntry {
 
 /** One line per command; modules load lazily so `platescale keys` does not pay for sharp or onnxruntime. */
 export const commands: Record<string, CommandEntry> = {
-  demo: { summary: 'generate a synthetic plate + the example field, run a job through the API', load: () => import('./demo.js') },
+  demo: {
+    summary: 'generate a synthetic plate + the example field, run a job through the API',
+    load: () => import('./demo.js'),
+  },
   analyze: { summary: 'analyze a folder of images on the embedded runtime', load: () => import('./analyze.js') },
+  sfn: { summary: 'run a Step Functions definition on the local engine', load: () => import('./sfn.js') },
+  segment: {
+    summary: 'segment image files with an ONNX model and print the counts',
+    load: () => import('./segment.js'),
+  },
+  keys: { summary: 'create an API key: keys create --tenant T --scopes a,b', load: () => import('./keys.js') },
   serve: { summary: 'serve the API and the runtime on a port', load: () => import('./serve.js') },
+  train: {
+    summary: 'train a pixel classifier from labelled images into an ONNX model',
+    load: () => import('./train.js'),
+  },
 };

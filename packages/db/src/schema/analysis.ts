@@ -11,6 +11,7 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
+import type { WellRole } from './results.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
@@ -105,6 +106,15 @@ export const wellResults = pgTable(
     medianArea: doublePrecision('median_area'),
     meanIntensity: jsonb('mean_intensity').$type<Record<string, number>>(),
     features: jsonb('features').$type<Record<string, number>>(),
+    /** Median across the well's successful fields of each feature in `features`. */
+    featureMedians: jsonb('feature_medians').$type<Record<string, number>>(),
+    /** Plate-map annotation at the time of the analysis (null when the plate map does not name the well). */
+    treatment: text('treatment'),
+    dose: doublePrecision('dose'),
+    unit: text('unit'),
+    role: text('role').$type<WellRole>(),
+    /** Robust z-score per feature against the plate's negative controls: (x − median) / (1.4826 · MAD). */
+    robustZ: jsonb('robust_z').$type<Record<string, number>>(),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.plate, t.well] })],
 );

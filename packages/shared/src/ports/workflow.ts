@@ -62,4 +62,6 @@ export interface Workflow {
   history(executionArn: string): Promise<HistoryEvent[]>;
   stop(executionArn: string, opts?: { error?: string; cause?: string }): Promise<void>;
   redrive(executionArn: string): Promise<void>;
+  /** Resolves true when the engine/service answers (health checks); adapters without a cheap probe omit it. */
+  ping?(): Promise<boolean>;
 }

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Dirent, Stats } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { type ListPage, type ObjectInfo, ObjectNotFoundError, type ObjectStore } from '@platescale/shared';
+import { ObjectKeyConflictError } from '../errors.js';
+import { decodeContinuation, encodeContinuation } from './continuation.js';
+import { etagOf, etagOfFile } from './etag.js';
+import { assertBucketName, assertSafeKey, pageSize } from './keys.js';
+
+/** Hashing a large image on every listing would dominate; an ETag stays valid while the file is unchanged. */
+type EtagCache = Map<string, { stamp: string; etag: string }>;
+
+const stampOf = (s: Stats) => `${s.ino}:${s.size}:${s.mtimeMs}`;
+
+/**
+ * The embedded object store: `<root>/<bucket>/<key>` files with S3 semantics (lexicographic listing with
+ * continuation tokens, quoted-MD5 ETags, idempotent delete). Writes are atomic (temp file + rename) so a
+ * concurrent reader sees the old or the new object, never half of one.
+ */
+export function createFilesystemObjectStore(root: string, bucket: string): ObjectStore {
+  return bindBucket(resolve(root), bucket, new Map());
+}
+
+function bindBucket(root: string, bucket: string, etags: EtagCache): ObjectStore {
+  assertBucketName(bucket);
+  const bucketDir = join(root, bucket);
+  const tmpDir = join(root, '.tmp');
+  const pathOf = (key: string) => {
+    assertSafeKey(key);
+    return join(bucketDir, key);
+  };
+
+  async function info(key: string, path: string, s: Stats, knownEtag?: string): Promise<ObjectInfo> {
+    const stamp = stampOf(s);
+    let etag = knownEtag ?? (etags.get(path)?.stamp === stamp ? etags.get(path)?.etag : undefined);
+    if (etag === undefined) etag = await etagOfFile(path);
+    etags.set(path, { stamp, etag });
+    return { key, size: s.size, etag, lastModified: s.mtime };
+  }
+
+  async function statFile(path: string): Promise<Stats | undefined> {
+    try {
+      const s = await stat(path);
+      return s.isFile() ? s : undefined;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async function writeAtomically(key: string, path: string, data: Uint8Array): Promise<void> {
+    await mkdir(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, randomUUID());
+    await writeFile(tmp, data);
+    try {
+      // A concurrent delete may prune the parent directory between mkdir and rename: retry once.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await mkdir(dirname(path), { recursive: true });
+          await rename(tmp, path);
+          return;
+        } catch (err) {
+          const code = errCode(err);
+          if (code === 'ENOENT' && attempt === 0) continue;
+          if (code === 'ENOTDIR' || code === 'EEXIST')
+            throw new ObjectKeyConflictError(key, 'a prefix of it is an object');
+          if (code === 'EISDIR') throw new ObjectKeyConflictError(key, 'other keys continue it with "/"');
+          throw err;
+        }
+      }
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  /** Every key under the directory part of `prefix`, byte-ordered like S3 (UTF-8, not UTF-16). */
+  async function keysUnder(prefix: string): Promise<string[]> {
+    const dirPart = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    const keys: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (isMissing(err)) return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else if (entry.isFile()) {
+          const key = relative(bucketDir, path).split(sep).join('/');
+          if (key.startsWith(prefix)) keys.push(key);
+        }
+      }
+    };
+    await walk(join(bucketDir, dirPart));
+    return keys
+      .map((key) => ({ key, bytes: Buffer.from(key, 'utf8') }))
+      .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+      .map((e) => e.key);
+  }
+
+  async function pruneEmptyParents(path: string): Promise<void> {
+    for (let dir = dirname(path); dir.startsWith(bucketDir + sep); dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        return;
+      }
+    }
+  }
+
+  return {
+    bucket,
+    async put(key, body) {
+      const path = pathOf(key);
+      const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      await writeAtomically(key, path, data);
+      return info(key, path, await stat(path), etagOf(data));
+    },
+    async get(key) {
+      try {
+        return await readFile(pathOf(key));
+      } catch (err) {
+        if (isMissing(err) || errCode(err) === 'EISDIR') throw new ObjectNotFoundError(bucket, key);
+        throw err;
+      }
+    },
+    async head(key) {
+      const path = pathOf(key);
+      const s = await statFile(path);
+      return s ? info(key, path, s) : undefined;
+    },
+    async list(prefix, opts = {}): Promise<ListPage> {
+      if (prefix !== '') assertSafeKey(`${prefix}x`);
+      const after = opts.continuationToken === undefined ? undefined : decodeContinuation(opts.continuationToken);
+      const afterBytes = after === undefined ? undefined : Buffer.from(after, 'utf8');
+      const keys = (await keysUnder(prefix)).filter(
+        (key) => afterBytes === undefined || Buffer.compare(Buffer.from(key, 'utf8'), afterBytes) > 0,
+      );
+      const size = pageSize(opts.maxKeys);
+      const objects: ObjectInfo[] = [];
+      for (const key of keys.slice(0, size)) {
+        const path = join(bucketDir, key);
+        const s = await statFile(path);
+        if (s) objects.push(await info(key, path, s));
+      }
+      const last = keys[size - 1];
+      return keys.length > size && last !== undefined
+        ? { objects, nextContinuationToken: encodeContinuation(last) }
+        : { objects };
+    },
+    async delete(key) {
+      const path = pathOf(key);
+      try {
+        await unlink(path);
+      } catch (err) {
+        // S3 deletes are idempotent; a "directory" key (other keys below it) is not an object either.
+        if (isMissing(err) || errCode(err) === 'EISDIR' || errCode(err) === 'EPERM') return;
+        throw err;
+      }
+      etags.delete(path);
+      await pruneEmptyParents(path);
+    },
+    withBucket(other) {
+      return bindBucket(root, other, etags);
+    },
+  };
+}
+
+const errCode = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code;
+const isMissing = (err: unknown) => errCode(err) === 'ENOENT' || errCode(err) === 'ENOTDIR';

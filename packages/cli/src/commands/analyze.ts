@@ -1,0 +1,118 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { type PlateFormat, ValidationError, wellFitsPlate } from '@platescale/shared';
+import { intOption, parseCommandArgs } from '../lib/args.js';
+import { importFolder } from '../lib/import-folder.js';
+import { localClient, startPlatform } from '../lib/platform.js';
+import { writeReportDir } from '../lib/report-files.js';
+import { jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
+import { formatTable } from '../lib/table.js';
+
+const HELP = `usage: platescale analyze <images-dir> [--channels DNA,PH3,...] [--segmentation-channel NAME]
+       [--experiment ID] [--plate-format 96|384] [--batch-size N] [--max-concurrency N] [--model KEY]
+       [--json FILE] [--out DIR]
+
+Imports the folder (Cellomics, ImageXpress or Opera/Phenix file names), runs one job on the embedded runtime and
+prints the per-well table. --channels names channels by index (d0/w1/ch1 first); default ch1, ch2, ...`;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    channels: { type: 'string' },
+    'segmentation-channel': { type: 'string' },
+    experiment: { type: 'string' },
+    'plate-format': { type: 'string' },
+    'batch-size': { type: 'string' },
+    'max-concurrency': { type: 'string' },
+    model: { type: 'string' },
+    json: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean' },
+  });
+  if (values.help || positionals.length !== 1) {
+    process.stderr.write(`${HELP}\n`);
+    return values.help ? 0 : 2;
+  }
+  const dir = resolve(positionals[0]!);
+  const experimentId =
+    values.experiment ??
+    (basename(dir)
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[-.]+/, '') ||
+      'analysis');
+  const batchSize = intOption(values['batch-size'], 'batch-size', 1, 100);
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+
+  const platform = await startPlatform({});
+  try {
+    const { config, objects } = platform.runtime;
+    const client = await localClient(platform);
+    const prefix = `experiments/${experimentId}/`;
+    const imported = await importFolder(objects, dir, prefix);
+    log(`imported ${imported.files} images from ${dir} (${imported.parsed.length} recognised)`);
+    for (const name of imported.unrecognized.slice(0, 20)) log(`  not a known image naming convention: ${name}`);
+    if (imported.unrecognized.length > 20) log(`  … and ${imported.unrecognized.length - 20} more`);
+    if (imported.parsed.length === 0)
+      throw new ValidationError('no image name matched Cellomics, ImageXpress or Opera');
+
+    const channelCount = Math.max(...imported.parsed.map((p) => p.channel)) + 1;
+    const channels = values.channels?.split(',').map((c) => c.trim()) ?? [];
+    for (let i = channels.length; i < channelCount; i++) channels.push(`ch${i + 1}`);
+    const plateFormat = inferPlateFormat(
+      values['plate-format'],
+      imported.parsed.map((p) => p.well),
+    );
+    const segmentationChannel = values['segmentation-channel'] ?? channels[0]!;
+    const maxConcurrency = intOption(values['max-concurrency'], 'max-concurrency', 1, config.MAX_CONCURRENCY_CAP);
+
+    const run = await runJob(
+      client,
+      { experimentId, plateFormat, imagePrefix: prefix, naming: 'auto', channels },
+      {
+        experimentId,
+        segmentationChannel,
+        maxConcurrency: maxConcurrency ?? config.WORKERS,
+        ...(batchSize ? { batchSize } : {}),
+        ...(values.model ? { modelKey: values.model } : {}),
+      },
+    );
+    const report = {
+      ...jobReport(run),
+      experimentId,
+      channels,
+      unrecognizedFiles: imported.unrecognized,
+      wells: run.wells.map((w) => ({
+        plate: w.plate,
+        well: w.well,
+        fields: w.fields,
+        fieldsFailed: w.fieldsFailed,
+        cellCount: w.cellCount,
+        meanArea: w.meanArea,
+      })),
+    };
+    const table = formatTable(
+      ['plate', 'well', 'fields', 'failed', 'cells', 'cells/field', 'mean area'],
+      run.wells.map((w) => [w.plate, w.well, w.fields, w.fieldsFailed, w.cellCount, w.meanCellCount, w.meanArea]),
+    );
+    process.stdout.write(
+      `${table}\n\n${report.imagesSucceeded}/${report.imagesTotal} images segmented, ${report.imagesFailed} failed\n`,
+    );
+    for (const f of report.failures)
+      process.stdout.write(`  failed: ${f.plate} ${f.well} field ${f.field}: ${f.error}\n`);
+    if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (values.out)
+      log(
+        `report written to ${values.out}: ${(await writeReportDir(values.out, run, report, plateFormat)).join(', ')}`,
+      );
+    return jobSucceeded(run) ? 0 : 1;
+  } finally {
+    await platform.close();
+  }
+}
+
+function inferPlateFormat(flag: string | undefined, wells: string[]): PlateFormat {
+  if (flag !== undefined) {
+    if (flag !== '96' && flag !== '384') throw new ValidationError(`--plate-format must be 96 or 384 (got '${flag}')`);
+    return Number(flag) as PlateFormat;
+  }
+  return wells.every((w) => wellFitsPlate(w, 96)) ? 96 : 384;
+}

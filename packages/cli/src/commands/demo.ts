@@ -1,0 +1,184 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ImageSet, ObjectStore } from '@platescale/shared';
+import { type GroundTruth, writePlate } from '@platescale/synthetic';
+import { intOption, parseCommandArgs } from '../lib/args.js';
+import {
+  EXAMPLE_CHANNELS,
+  EXAMPLE_PLATE,
+  EXAMPLE_REFERENCE_COUNT,
+  EXAMPLE_WELL,
+  exampleFiles,
+} from '../lib/example-field.js';
+import { localClient, startPlatform } from '../lib/platform.js';
+import { writeReportDir } from '../lib/report-files.js';
+import type { WellRow } from '../lib/results.js';
+
+import { type JobRun, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
+import { formatTable } from '../lib/table.js';
+
+const EXPERIMENT = 'demo';
+const PREFIX = `experiments/${EXPERIMENT}/`;
+
+/**
+ * `platescale demo [--json FILE] [--out DIR] [--seed N] [--fields N] [--batch-size N]`: a deterministic synthetic
+ * 96-well plate (known nuclei per field along two dose series, control columns 1 and 12) plus the real example
+ * field, run as one job through the HTTP API of an embedded platform; prints the per-well table and the count
+ * error against ground truth.
+ */
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    {
+      json: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      fields: { type: 'string' },
+      'batch-size': { type: 'string' },
+    },
+    false,
+  );
+  const seed = intOption(values.seed, 'seed', 0, 2 ** 31) ?? 1;
+  const fields = intOption(values.fields, 'fields', 1, 16) ?? 4;
+  const batchSize = intOption(values['batch-size'], 'batch-size', 1, 100) ?? 4;
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+
+  const scratch = await mkdtemp(join(tmpdir(), 'platescale-demo-'));
+  const platform = await startPlatform({});
+  try {
+    const { config, objects } = platform.runtime;
+    const client = await localClient(platform, 'demo');
+    log(
+      `platescale demo · API ${platform.url} · database ${config.adapters.database}, cache ${config.adapters.cache}, ` +
+        `objects ${config.adapters.objects}, workflow ${config.adapters.workflow} · ${config.WORKERS} workers`,
+    );
+    log(`generating the synthetic plate (96 wells × ${fields} fields, 2 channels, 512², 16-bit, seed ${seed})…`);
+    const truth = await writePlate(scratch, { seed, fields });
+    const manifest = await uploadImages(objects, scratch, truth);
+
+    const run = await runJob(
+      client,
+      {
+        experimentId: EXPERIMENT,
+        plateFormat: 96,
+        imagePrefix: PREFIX,
+        naming: 'manifest',
+        channels: EXAMPLE_CHANNELS,
+        manifest,
+      },
+      { experimentId: EXPERIMENT, segmentationChannel: 'DNA', batchSize, maxConcurrency: config.WORKERS },
+    );
+    const report = { ...jobReport(run), ...groundTruthReport(run.wells, truth) };
+
+    process.stdout.write(`${renderWellTable(run.wells, truth)}\n\n`);
+    const gt = report.groundTruth;
+    process.stdout.write(
+      `${report.imagesSucceeded}/${report.imagesTotal} images segmented, ${report.imagesFailed} failed, ` +
+        `${run.wallSeconds.toFixed(1)} s wall (${(report.imagesTotal / run.wallSeconds).toFixed(1)} images/s)\n` +
+        `count error vs ground truth over ${gt.wellsCompared} synthetic wells: mean ${gt.meanAbsCountErrorPct.toFixed(2)} %, ` +
+        `max ${gt.maxAbsCountErrorPct.toFixed(2)} %\n` +
+        `example field ${EXAMPLE_PLATE} ${EXAMPLE_WELL}: ${gt.example.count ?? '–'} nuclei ` +
+        `(scikit-image reference ${EXAMPLE_REFERENCE_COUNT})\n`,
+    );
+    if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    if (values.out) {
+      const marked = new Map(
+        Object.entries(truth.layout)
+          .filter(([, d]) => d.role !== 'sample')
+          .map(([well, d]) => [well, d.role.replace('_', ' ')]),
+      );
+      const files = await writeReportDir(values.out, run, report, 96, marked);
+      log(`report written to ${values.out}: ${files.join(', ')}`);
+    }
+    return jobSucceeded(run) ? 0 : 1;
+  } finally {
+    await platform.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Copies the generated plate and the example field into the object store; returns the explicit manifest. */
+async function uploadImages(objects: ObjectStore, dir: string, truth: GroundTruth): Promise<ImageSet[]> {
+  const manifest: ImageSet[] = [];
+  for (const f of truth.fields) {
+    const images: Record<string, string> = {};
+    for (const [c, name] of f.files.entries()) {
+      const key = `${PREFIX}${truth.plate}/${name}`;
+      await objects.put(key, await readFile(join(dir, name)));
+      images[truth.channels[c]!] = key;
+    }
+    manifest.push({ plate: truth.plate, well: f.well, field: f.field, images });
+  }
+  const example: Record<string, string> = {};
+  for (const [c, file] of (await exampleFiles()).entries()) {
+    const key = `${PREFIX}${EXAMPLE_PLATE}/${file.name}`;
+    await objects.put(key, file.body);
+    example[EXAMPLE_CHANNELS[c]!] = key;
+  }
+  manifest.push({ plate: EXAMPLE_PLATE, well: EXAMPLE_WELL, field: 0, images: example });
+  return manifest;
+}
+
+function trueWellCounts(truth: GroundTruth): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of truth.fields) counts.set(f.well, (counts.get(f.well) ?? 0) + f.trueCount);
+  return counts;
+}
+
+function groundTruthReport(wells: WellRow[], truth: GroundTruth) {
+  const trueCounts = trueWellCounts(truth);
+  const errors: number[] = [];
+  const rows = wells.map((w) => {
+    const synthetic = w.plate === truth.plate;
+    const expected = synthetic ? trueCounts.get(w.well) : undefined;
+    if (expected) errors.push((Math.abs(w.cellCount - expected) / expected) * 100);
+    return {
+      plate: w.plate,
+      well: w.well,
+      fields: w.fields,
+      fieldsFailed: w.fieldsFailed,
+      cellCount: w.cellCount,
+      meanArea: w.meanArea,
+      trueCount: expected ?? null,
+      treatment: synthetic ? (truth.layout[w.well]?.treatment ?? null) : null,
+      dose: synthetic ? (truth.layout[w.well]?.dose ?? null) : null,
+    };
+  });
+  const example = wells.find((w) => w.plate === EXAMPLE_PLATE && w.well === EXAMPLE_WELL);
+  return {
+    wells: rows,
+    groundTruth: {
+      wellsCompared: errors.length,
+      meanAbsCountErrorPct: errors.length ? errors.reduce((a, b) => a + b, 0) / errors.length : Number.NaN,
+      maxAbsCountErrorPct: errors.length ? Math.max(...errors) : Number.NaN,
+      example: {
+        plate: EXAMPLE_PLATE,
+        well: EXAMPLE_WELL,
+        count: example?.cellCount ?? null,
+        referenceCount: EXAMPLE_REFERENCE_COUNT,
+        reference: 'scikit-image Otsu + distance-transform watershed, objects >= 30 px',
+      },
+    },
+  };
+}
+
+function renderWellTable(wells: WellRow[], truth: GroundTruth): string {
+  const trueCounts = trueWellCounts(truth);
+  const rows = wells.map((w) => {
+    const design = w.plate === truth.plate ? truth.layout[w.well] : undefined;
+    const expected = w.plate === truth.plate ? trueCounts.get(w.well) : undefined;
+    return [
+      w.plate,
+      w.well,
+      design ? `${design.treatment}${design.role === 'sample' ? ` ${design.dose} ${design.unit}` : ''}` : '',
+      w.fields,
+      w.fieldsFailed,
+      w.cellCount,
+      expected ?? null,
+      expected ? Number((((w.cellCount - expected) / expected) * 100).toFixed(1)) : null,
+      w.meanArea,
+    ];
+  });
+  return formatTable(['plate', 'well', 'condition', 'fields', 'failed', 'cells', 'true', 'err %', 'mean area'], rows);
+}

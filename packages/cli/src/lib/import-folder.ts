@@ -1,0 +1,37 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { type ObjectStore, type ParsedImageName, parseImageName, ValidationError } from '@platescale/shared';
+
+const IMAGE = /\.(tiff?|png)$/i;
+
+export interface ImportedFolder {
+  prefix: string;
+  files: number;
+  parsed: ParsedImageName[];
+  /** Image files whose names no convention matched: reported to the user, not silently dropped. */
+  unrecognized: string[];
+}
+
+async function listImages(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && IMAGE.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** Copies every image under `dir` to `prefix` in the object store, keeping relative paths (Opera plates are folders). */
+export async function importFolder(objects: ObjectStore, dir: string, prefix: string): Promise<ImportedFolder> {
+  const files = await listImages(dir);
+  if (files.length === 0) throw new ValidationError(`no .tif/.tiff/.png images under ${dir}`);
+  const parsed: ParsedImageName[] = [];
+  const unrecognized: string[] = [];
+  for (const file of files) {
+    const rel = relative(dir, file).split(sep).join('/');
+    await objects.put(`${prefix}${rel}`, await readFile(file));
+    const name = parseImageName(rel);
+    if (name) parsed.push(name);
+    else unrecognized.push(rel);
+  }
+  return { prefix, files: files.length, parsed, unrecognized };
+}

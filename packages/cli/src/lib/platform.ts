@@ -1,0 +1,49 @@
+import { createApiKey, startServer } from '@platescale/api';
+import { createRuntime, type Runtime } from '@platescale/runtime';
+import { ApiClient } from './api-client.js';
+
+export interface Platform {
+  runtime: Runtime;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The whole platform in this process: runtime (database, cache, objects, engine + worker pool, bus) + the HTTP API. */
+export async function startPlatform(opts: { env?: NodeJS.ProcessEnv; host?: string; port?: number; logger?: boolean }) {
+  const runtime = await createRuntime(opts.env ? { env: opts.env } : {});
+  const { config } = runtime;
+  try {
+    const server = await startServer(
+      {
+        config,
+        db: runtime.database,
+        cache: runtime.cache,
+        objects: runtime.objects,
+        workflow: runtime.workflow,
+        events: runtime.events,
+        logger: opts.logger ?? false,
+      },
+      { host: opts.host ?? config.HOST, port: opts.port ?? 0 },
+    );
+    return {
+      runtime,
+      url: server.url,
+      async close() {
+        await server.close();
+        await runtime.close();
+      },
+    } satisfies Platform;
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
+
+/** A client with a fresh key of its own, so the CLI goes through the same front door as a lab system. */
+export async function localClient(platform: Platform, tenant = 'local'): Promise<ApiClient> {
+  const { key } = await createApiKey(platform.runtime.database, {
+    tenant,
+    scopes: ['jobs:write', 'jobs:read', 'models:write', 'webhooks:manage'],
+  });
+  return new ApiClient(platform.url, key);
+}

@@ -1,0 +1,28 @@
+import type { ApiClient } from './api-client.js';
+
+export interface WellRow {
+  plate: string;
+  well: string;
+  fields: number;
+  fieldsFailed: number;
+  cellCount: number;
+  meanCellCount: number | null;
+  meanArea: number | null;
+  [k: string]: unknown;
+}
+
+/** Every page of a job's results at one level. */
+export async function fetchAll<T>(client: ApiClient, jobId: string, level: 'well' | 'image'): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `level=${level}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page: { items: T[]; nextCursor: string | null } = await client.request(
+      'GET',
+      `/v1/jobs/${encodeURIComponent(jobId)}/results?${query}`,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}

@@ -1,0 +1,115 @@
+import {
+  createCache,
+  createEventBus,
+  createObjectStore,
+  createStepFunctionsWorkflow,
+  LOCAL_ACCOUNT_ID,
+} from '@platescale/adapters';
+import {
+  createAggregateHandler,
+  createJobEventConsumer,
+  createListImageSetsHandler,
+  createOutboxPublisher,
+} from '@platescale/aggregator';
+import { type Database, openConfiguredDatabase } from '@platescale/db';
+import {
+  createDurableCheckpointStore,
+  createLocalWorkflow,
+  type LambdaHandler,
+  type LocalWorkflow,
+} from '@platescale/engine';
+import {
+  type Cache,
+  type Config,
+  type EventBus,
+  loadConfig,
+  type ObjectStore,
+  type Workflow,
+} from '@platescale/shared';
+import { LOCAL_FUNCTIONS, loadAnalysisDefinition, localSubstitutions } from './definition.js';
+import { createSegmenterPool } from './segmenter-pool.js';
+
+export interface Runtime {
+  config: Config;
+  database: Database;
+  cache: Cache;
+  objects: ObjectStore;
+  events: EventBus;
+  workflow: Workflow;
+  /** Stops the worker pool and the engine, waits for event deliveries, closes connections. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** The environment to configure from (default process.env); segmenter workers get the same one. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Builds every adapter the configuration names. Embedded (nothing set): PGlite, in-memory cache, filesystem
+ * objects, the local engine running infra/statemachine/analysis.asl.yaml with the Lambda handlers in-process
+ * (segmenter batches on a worker pool) and an in-process bus whose completion events update the jobs table.
+ */
+export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
+  const env = opts.env ?? process.env;
+  const config = loadConfig(env);
+  const database = await openConfiguredDatabase(config);
+  const cache = createCache(config);
+  const objects = createObjectStore(config);
+  const events = createEventBus(config);
+  const closers: (() => Promise<unknown>)[] = [];
+
+  let workflow: Workflow;
+  let local: LocalWorkflow | undefined;
+  if (config.STATE_MACHINE_ARN) {
+    workflow = createStepFunctionsWorkflow({ stateMachineArn: config.STATE_MACHINE_ARN, region: config.AWS_REGION });
+  } else {
+    const pool = createSegmenterPool({ ...env, PLATESCALE_HOME: config.home }, config.WORKERS);
+    closers.push(() => pool.close());
+    local = createLocalWorkflow({
+      definition: loadAnalysisDefinition(),
+      substitutions: localSubstitutions(config.AWS_REGION, LOCAL_ACCOUNT_ID),
+      lambdas: {
+        [LOCAL_FUNCTIONS.ListImageSetsFunctionArn]: asLambda(createListImageSetsHandler({ objects })),
+        [LOCAL_FUNCTIONS.SegmenterFunctionArn]: pool.invoke,
+        [LOCAL_FUNCTIONS.AggregatorFunctionArn]: asLambda(createAggregateHandler({ db: database.db, objects, events })),
+      },
+      objects,
+      poolSize: pool.threads,
+      region: config.AWS_REGION,
+      account: LOCAL_ACCOUNT_ID,
+      // Executions and per-batch results survive a crash: a restarted process resumes them below.
+      checkpoints: createDurableCheckpointStore({ db: database.db, objects }),
+    });
+    const engine = local;
+    closers.push(() => engine.close());
+    workflow = local;
+  }
+
+  // Locally the bus delivers completion events to the same consumer an EventBridge rule targets on AWS.
+  const unsubscribe = events.subscribe(createJobEventConsumer({ db: database.db }));
+  // Events a crash left in the outbox (results committed, event not yet sent) go out now.
+  await createOutboxPublisher({ db: database.db, events }).publishPending();
+  await local?.resumeAll();
+
+  return {
+    config,
+    database,
+    cache,
+    objects,
+    events,
+    workflow,
+    async close() {
+      for (const close of closers.reverse()) await close();
+      unsubscribe();
+      await events.drain();
+      await cache.close();
+      await database.close();
+    },
+  };
+}
+
+/** The state machine's Parameters shape each payload; a local Lambda receives it as AWS would deliver it. */
+function asLambda<T>(handler: (event: T) => Promise<unknown>): LambdaHandler {
+  return (payload) => handler(payload as T);
+}

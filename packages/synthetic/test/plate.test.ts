@@ -1,0 +1,65 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseImageName } from '@platescale/shared';
+import sharp from 'sharp';
+import t from 'tap';
+import { type GroundTruth, plateMapOf, writePlate } from '../src/plate.js';
+
+const wells = ['A01', 'C07', 'H12'];
+
+t.test('writePlate writes parseable 16-bit TIFFs and the ground truth, deterministically', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'synthetic-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const truth = await writePlate(join(dir, 'a'), { plate: 'P1', seed: 4, size: 256, fields: 2, wells });
+  await writePlate(join(dir, 'b'), { plate: 'P1', seed: 4, size: 256, fields: 2, wells });
+
+  const files = (await readdir(join(dir, 'a'))).sort();
+  t.equal(files.length, wells.length * 2 * 2 + 1);
+  t.ok(files.includes('ground-truth.json'));
+  for (const file of files.filter((f) => f.endsWith('.tif'))) {
+    const parsed = parseImageName(`images/${file}`);
+    t.ok(parsed, `${file} parses`);
+    t.equal(parsed?.convention, 'imagexpress');
+    t.equal(parsed?.plate, 'P1');
+    t.same(await readFile(join(dir, 'a', file)), await readFile(join(dir, 'b', file)), `${file} is reproducible`);
+  }
+  t.same(parseImageName('P1_C07_s2_w1.tif'), {
+    plate: 'P1',
+    well: 'C07',
+    field: 1,
+    channel: 0,
+    convention: 'imagexpress',
+  });
+
+  const meta = await sharp(join(dir, 'a', 'P1_A01_s1_w1.tif')).metadata();
+  t.match(meta, { format: 'tiff', width: 256, height: 256, channels: 1, depth: 'ushort' });
+
+  const stored = JSON.parse(await readFile(join(dir, 'a', 'ground-truth.json'), 'utf8')) as GroundTruth;
+  t.same(stored, truth);
+  t.equal(truth.fields.length, wells.length * 2);
+  t.same(Object.keys(truth.layout), wells);
+  t.match(truth.layout.A01, { role: 'negative_control', treatment: 'DMSO' });
+  t.match(truth.layout.C07, { role: 'sample', treatment: 'compoundA' });
+  t.match(truth.treatments.compoundB, { ec50: 1.5, hill: 1.5, top: 100, bottom: 20 });
+  t.same(truth.fields[0]?.files, ['P1_A01_s1_w1.tif', 'P1_A01_s1_w2.tif']);
+  const negative = truth.fields.filter((f) => f.well === 'A01').map((f) => f.trueCount);
+  const positive = truth.fields.filter((f) => f.well === 'H12').map((f) => f.trueCount);
+  t.ok(Math.min(...negative) > Math.max(...positive), 'negative controls hold more nuclei than positive ones');
+});
+
+t.test('plate names that would break the file-name convention are refused', async (t) => {
+  await t.rejects(writePlate(join(tmpdir(), 'never'), { plate: 'my_plate', wells }), {
+    code: 'synthetic_invalid_options',
+  });
+});
+
+t.test('plateMapOf lists every written well with its plate', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'synthetic-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const truth = await writePlate(dir, { plate: 'P2', size: 256, fields: 1, wells: ['A01', 'B02'] });
+  t.same(plateMapOf(truth), [
+    { plate: 'P2', well: 'A01', treatment: 'DMSO', dose: 0, unit: 'uM', role: 'negative_control' },
+    { plate: 'P2', well: 'B02', treatment: 'compoundA', dose: truth.doses[0], unit: 'uM', role: 'sample' },
+  ]);
+});

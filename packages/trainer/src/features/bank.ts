@@ -1,0 +1,127 @@
+import { type GraphBuilder, tensor } from '@platescale/onnx';
+import { gaussianKernel, kernelRadius } from './kernels.js';
+import { addPercentileNormalization, type Normalization } from './normalize.js';
+
+/** ilastik's σ range (0.7 … 10 px); 0.3 is left out: at that scale a Gaussian is the raw pixel. */
+export const DEFAULT_SIGMAS: readonly number[] = [0.7, 1, 1.6, 3.5, 5, 10];
+
+/**
+ * The features computed at every σ of every channel, in output order. Laplacian of Gaussian and difference of
+ * Gaussians are not separate features: LoG = hessianMax + hessianMin and DoG = gaussian(σi) − gaussian(σj) are
+ * linear in these, and the classifier's first layer is linear, so they would add nothing but conditioning noise.
+ */
+export const FEATURE_KINDS = ['gaussian', 'gradientMagnitude', 'hessianMax', 'hessianMin'] as const;
+
+/** The smallest side the bank accepts: reflection padding needs more pixels than the widest kernel's radius. */
+export function minimumImageSide(sigmas: readonly number[]): number {
+  return Math.max(...sigmas.map(kernelRadius)) + 2;
+}
+
+/** Names of the bank's output planes, in order: channel-major, then kind, then σ. */
+export function featureNames(channels: readonly string[], sigmas: readonly number[]): string[] {
+  return channels.flatMap((c) => FEATURE_KINDS.flatMap((k) => sigmas.map((s) => `${c}:${k}@${s}`)));
+}
+
+/**
+ * Adds the filter bank to `g`: `image` [1, C, H, W] → [1, C·4·|σ|, H, W] (order: see featureNames).
+ *
+ * Layout for speed on a CPU (measured: ~120 ms for one 512² channel at 6 σ on one core, against ~700 ms for a
+ * direct Gaussian-derivative bank): every σ is smoothed by ONE separable pair of convolutions whose kernels are
+ * zero-padded to the widest, so onnxruntime runs two GEMMs instead of dozens of small convolutions; derivatives
+ * are then 3×3 central differences of the smoothed planes (grouped convolutions), scale-normalised by σ and σ².
+ * Borders are reflected, as ilastik does, so that objects at the edge of the field look like the others.
+ */
+export function addFeatureBank(
+  g: GraphBuilder,
+  image: string,
+  sigmas: readonly number[],
+  normalization: Normalization,
+): string {
+  const n = sigmas.length;
+  const radius = Math.max(...sigmas.map(kernelRadius));
+  const taps = 2 * radius + 1;
+  const smoothing = new Float32Array(n * taps);
+  sigmas.forEach((s, i) => {
+    const k = gaussianKernel(s);
+    smoothing.set(k, i * taps + radius - (k.length - 1) / 2);
+  });
+
+  // Channels become the batch axis, so every channel is filtered by the same kernels: [C, 1, H, W]. The reflected
+  // margin is one pixel wider than the widest kernel needs, so the 3×3 differences below need no padding of their own.
+  const margin = radius + 1;
+  const [transposed] = g.node('Transpose', [image], { perm: [1, 0, 2, 3] }, { name: 'bank_planes' });
+  const planes = normalization === 'percentile' ? addPercentileNormalization(g, transposed!) : transposed!;
+  const pads = g.initializer('bank_pads', tensor.int64([8], [0, 0, margin, margin, 0, 0, margin, margin]));
+  const [padded] = g.node('Pad', [planes, pads], { mode: 'reflect' }, { name: 'bank_reflect' });
+  const rowKernels = g.initializer('bank_rows', tensor.float32([n, 1, 1, taps], smoothing));
+  const [rows] = g.node('Conv', [padded!, rowKernels], {}, { name: 'bank_smooth_rows' });
+  const columnKernels = g.initializer('bank_columns', tensor.float32([n, 1, taps, 1], smoothing));
+  // [C, σ, H + 2, W + 2]: every σ's smoothed plane with a one-pixel margin.
+  const [smooth] = g.node('Conv', [rows!, columnKernels], { group: n }, { name: 'bank_smooth_columns' });
+
+  // One grouped 3×3 convolution per derivative keeps every result contiguous ([C, σ, H, W]): no split, no reorder.
+  const stencils = derivativeStencils(sigmas);
+  const [gx, gy, halfTrace, halfDiff, xy] = DERIVATIVES.map((name, d) => {
+    const w = g.initializer(`bank_${name}_stencils`, tensor.float32([n, 1, 3, 3], stencils[d]!));
+    return g.node('Conv', [smooth!, w], { group: n }, { name: `bank_${name}` })[0]!;
+  });
+  const crop = (name: string, values: number[]) => g.initializer(name, tensor.int64([values.length], values));
+  const [s] = g.node(
+    'Slice',
+    [smooth!, crop('bank_crop_starts', [1, 1]), crop('bank_crop_ends', [-1, -1]), crop('bank_crop_axes', [2, 3])],
+    {},
+    { name: 'bank_gaussian' },
+  );
+  const magnitude = (a: string, b: string, name: string) => {
+    const [a2] = g.node('Mul', [a, a], {}, { name: `${name}_a2` });
+    const [b2] = g.node('Mul', [b, b], {}, { name: `${name}_b2` });
+    const [sum] = g.node('Add', [a2!, b2!], {}, { name: `${name}_sum` });
+    return g.node('Sqrt', [sum!], {}, { name })[0]!;
+  };
+  const gradient = magnitude(gx!, gy!, 'bank_gradient_magnitude');
+  // Eigenvalues of the 2×2 Hessian: (Ixx+Iyy)/2 ± √(((Ixx−Iyy)/2)² + Ixy²).
+  const radical = magnitude(halfDiff!, xy!, 'bank_hessian_radical');
+  const [high] = g.node('Add', [halfTrace!, radical], {}, { name: 'bank_hessian_max' });
+  const [low] = g.node('Sub', [halfTrace!, radical], {}, { name: 'bank_hessian_min' });
+  // [C, kind·σ, H, W] → [1, C·kind·σ, H, W].
+  const [stacked] = g.node('Concat', [s!, gradient, high!, low!], { axis: 1 }, { name: 'bank_stack' });
+  const shape = g.initializer('bank_shape', tensor.int64([4], [1, -1, 0, 0]));
+  const [features] = g.node('Reshape', [stacked!, shape], {}, { name: 'bank_features' });
+  return features!;
+}
+
+const DERIVATIVES = ['dx', 'dy', 'half_trace', 'half_difference', 'dxy'] as const;
+
+/**
+ * Per derivative of DERIVATIVES, one 3×3 cross-correlation stencil per σ on the smoothed plane (central
+ * differences, scale-normalised): σ·∂x, σ·∂y, σ²(∂xx+∂yy)/2, σ²(∂xx−∂yy)/2, σ²·∂xy.
+ */
+function derivativeStencils(sigmas: readonly number[]): Float32Array[] {
+  const out = DERIVATIVES.map(() => new Float32Array(sigmas.length * 9));
+  sigmas.forEach((sigma, i) => {
+    const add = (d: number, dy: number, dx: number, v: number) => {
+      out[d]![i * 9 + (dy + 1) * 3 + (dx + 1)]! += v;
+    };
+    const s2 = sigma * sigma;
+    add(0, 0, 1, sigma / 2);
+    add(0, 0, -1, -sigma / 2);
+    add(1, 1, 0, sigma / 2);
+    add(1, -1, 0, -sigma / 2);
+    for (const [d, xx, yy] of [
+      [2, s2 / 2, s2 / 2],
+      [3, s2 / 2, -s2 / 2],
+    ] as const) {
+      add(d, 0, -1, xx);
+      add(d, 0, 1, xx);
+      add(d, 0, 0, -2 * xx);
+      add(d, -1, 0, yy);
+      add(d, 1, 0, yy);
+      add(d, 0, 0, -2 * yy);
+    }
+    add(4, 1, 1, s2 / 4);
+    add(4, -1, -1, s2 / 4);
+    add(4, 1, -1, -s2 / 4);
+    add(4, -1, 1, -s2 / 4);
+  });
+  return out;
+}

@@ -1,0 +1,44 @@
+/**
+ * @platescale/trainer — teach the base model: an ONNX filter bank (Gaussian, gradient magnitude, Hessian
+ * eigenvalues at σ 0.7…10) plus a small classifier trained on sparsely labelled pixels, exported as ONE
+ * self-contained ONNX model the segmenter runs unchanged; a versioned, content-hashed model registry.
+ */
+export { type Samples, type Standardization, standardization } from './classifier/dataset.js';
+export {
+  DEFAULT_MLP_OPTIONS,
+  type DenseLayer,
+  type Mlp,
+  type MlpOptions,
+  predict,
+  trainMlp,
+} from './classifier/mlp.js';
+export { NotAnImageError, TrainerError, TrainingInputError } from './errors.js';
+export { addFeatureBank, DEFAULT_SIGMAS, FEATURE_KINDS, featureNames, minimumImageSide } from './features/bank.js';
+export { featureBankModel, featuresAt, type Planes } from './features/extract.js';
+export { NORMALIZATIONS, type Normalization } from './features/normalize.js';
+export { type ImageFile, loadLabelledImage, loadLabels, loadPlanes } from './images.js';
+export {
+  encodePixelClassifier,
+  FOREGROUND,
+  type PixelClassifier,
+  PROBABILITIES,
+  TRAINER_METADATA,
+} from './model/export.js';
+export { type ClassProbabilities, classifyPixels, previewPng } from './predict.js';
+export {
+  createModelRegistry,
+  type ModelRegistry,
+  type ModelRow,
+  modelObjectKey,
+  type RegisterModel,
+} from './registry.js';
+export { createModelService, type ModelService, type TrainingSpec, trainFromFiles } from './service.js';
+export { paintStrokes, type StrokeOptions } from './strokes.js';
+export { type SyntheticFieldsOptions, type SyntheticTrainingField, syntheticFields } from './synthetic.js';
+export {
+  type LabelledImage,
+  MAX_CLASSES,
+  type TrainingResult,
+  type TrainRequest,
+  trainPixelClassifier,
+} from './train.js';

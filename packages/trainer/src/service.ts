@@ -1,0 +1,125 @@
+import type { Db } from '@platescale/db';
+import { ObjectNotFoundError, type ObjectStore } from '@platescale/shared';
+import { TrainingInputError } from './errors.js';
+import type { Normalization } from './features/normalize.js';
+import { type ImageFile, loadLabelledImage, loadPlanes } from './images.js';
+import { encodePixelClassifier } from './model/export.js';
+import { classifyPixels, previewPng } from './predict.js';
+import { createModelRegistry, type ModelRow } from './registry.js';
+import { type LabelledImage, type TrainingResult, trainPixelClassifier } from './train.js';
+
+/** Training images named by object key: one key per channel (by channel name) plus the label image's key. */
+export interface TrainingSpec {
+  name: string;
+  classes: string[];
+  channels: string[];
+  foreground?: string;
+  objects?: string;
+  normalization?: Normalization;
+  seed?: number;
+  hidden?: number;
+  images: { channels: Record<string, string>; labels: string }[];
+}
+
+/** Trains from files already read, encodes the model: the one path behind the API, the CLI and the scripts. */
+export async function trainFromFiles(
+  images: { channels: ImageFile[]; labels: ImageFile }[],
+  spec: Omit<TrainingSpec, 'images' | 'name'>,
+): Promise<{ bytes: Uint8Array; result: TrainingResult }> {
+  const labelled: LabelledImage[] = [];
+  for (const image of images) labelled.push(await loadLabelledImage(image.channels, image.labels));
+  const result = await trainPixelClassifier({
+    images: labelled,
+    classes: spec.classes,
+    channels: spec.channels,
+    ...(spec.foreground === undefined ? {} : { foreground: spec.foreground }),
+    ...(spec.objects === undefined ? {} : { objects: spec.objects }),
+    ...(spec.normalization === undefined ? {} : { normalization: spec.normalization }),
+    classifier: {
+      ...(spec.seed === undefined ? {} : { seed: spec.seed }),
+      ...(spec.hidden === undefined ? {} : { hidden: spec.hidden }),
+    },
+  });
+  return { bytes: encodePixelClassifier(result.classifier), result };
+}
+
+export interface ModelService {
+  train(tenantId: string, spec: TrainingSpec): Promise<ModelRow>;
+  get(tenantId: string, id: string): Promise<ModelRow>;
+  list(tenantId: string, opts: { limit: number; after?: string | undefined }): Promise<ModelRow[]>;
+  /** The model's ONNX file. */
+  file(tenantId: string, id: string): Promise<Buffer>;
+  /** One image (object keys by channel, or the bytes of a single-channel image) → PNG. */
+  preview(
+    tenantId: string,
+    id: string,
+    image: { channels: Record<string, string> } | ImageFile,
+    kind: 'probability' | 'mask',
+  ): Promise<Buffer>;
+}
+
+export function createModelService(deps: { db: Db; objects: ObjectStore }): ModelService {
+  const registry = createModelRegistry(deps);
+  const { objects } = deps;
+
+  /** Reads a key named in a request; a missing object is the request's fault (400), not a missing resource. */
+  async function read(key: string, field: string): Promise<ImageFile> {
+    try {
+      return { name: key, bytes: await objects.get(key) };
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) throw new TrainingInputError(`object '${key}' does not exist`, field);
+      throw err;
+    }
+  }
+
+  function channelKeys(keys: Record<string, string>, channels: string[], field: string): string[] {
+    return channels.map((c) => {
+      const key = keys[c];
+      if (key === undefined) throw new TrainingInputError(`no image for channel '${c}'`, `${field}.${c}`);
+      return key;
+    });
+  }
+
+  return {
+    async train(tenantId, spec) {
+      const files: { channels: ImageFile[]; labels: ImageFile }[] = [];
+      for (const [i, image] of spec.images.entries()) {
+        const keys = channelKeys(image.channels, spec.channels, `images.${i}.channels`);
+        files.push({
+          channels: await Promise.all(keys.map((k, c) => read(k, `images.${i}.channels.${spec.channels[c]}`))),
+          labels: await read(image.labels, `images.${i}.labels`),
+        });
+      }
+      const { bytes, result } = await trainFromFiles(files, spec);
+      const trainingImages = spec.images.map((image) => channelKeys(image.channels, spec.channels, 'images').join('+'));
+      return registry.register(tenantId, { name: spec.name, bytes, result, trainingImages });
+    },
+
+    get: registry.get,
+    list: registry.list,
+
+    async file(tenantId, id) {
+      return registry.bytes(await registry.get(tenantId, id));
+    },
+
+    async preview(tenantId, id, image, kind) {
+      const row = await registry.get(tenantId, id);
+      let files: ImageFile[];
+      if ('bytes' in image) {
+        if (row.channels.length !== 1) {
+          throw new TrainingInputError(
+            `model '${id}' takes ${row.channels.length} channels; send object keys for each (${row.channels.join(', ')})`,
+            'channels',
+          );
+        }
+        files = [image];
+      } else {
+        const keys = channelKeys(image.channels, row.channels, 'channels');
+        files = await Promise.all(keys.map((k, c) => read(k, `channels.${row.channels[c]}`)));
+      }
+      const [planes, bytes] = await Promise.all([loadPlanes(files), registry.bytes(row)]);
+      const probabilities = await classifyPixels(bytes, planes, row.channels.length);
+      return previewPng(probabilities, kind, row.classes.indexOf(row.foregroundClass));
+    },
+  };
+}

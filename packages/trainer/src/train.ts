@@ -1,0 +1,187 @@
+import type { tables } from '@platescale/db';
+import { type Samples, selectSamples, standardization, stratifiedSplit } from './classifier/dataset.js';
+import { DEFAULT_MLP_OPTIONS, type MlpOptions, predict, trainMlp } from './classifier/mlp.js';
+import { seededRandom } from './classifier/random.js';
+import { TrainingInputError } from './errors.js';
+import { DEFAULT_SIGMAS, minimumImageSide } from './features/bank.js';
+import { featuresAt, type Planes } from './features/extract.js';
+import type { Normalization } from './features/normalize.js';
+import type { PixelClassifier } from './model/export.js';
+
+/** Label images are 8-bit and the classifier's output is one probability plane per class. */
+export const MAX_CLASSES = 8;
+
+/** One training image and its sparse labels: 0 = unlabelled, k = classes[k − 1]. */
+export interface LabelledImage {
+  name: string;
+  planes: Planes;
+  labels: Uint8Array;
+  labelsWidth: number;
+  labelsHeight: number;
+}
+
+export interface TrainRequest {
+  images: LabelledImage[];
+  classes: string[];
+  channels: string[];
+  /** The class the segmenter counts as objects; default the second class (the first is background). */
+  foreground?: string;
+  /** Object name the segmenter reports (Count_<objects>); default 'Nuclei'. */
+  objects?: string;
+  sigmas?: number[];
+  /** Input scaling inside the model (default 'none': absolute brightness, as within one experiment). */
+  normalization?: Normalization;
+  classifier?: Partial<MlpOptions>;
+  /** Fraction of each class's labelled pixels kept aside to measure accuracy (default 0.2). */
+  heldOutFraction?: number;
+}
+
+export interface TrainingResult {
+  classifier: PixelClassifier;
+  architecture: tables.ModelArchitecture;
+  labelCounts: Record<string, number>;
+  metrics: tables.ModelMetrics;
+}
+
+/**
+ * Trains a pixel classifier from sparse labels: filter-bank features (computed by onnxruntime, the same graph the
+ * exported model runs) of the labelled pixels only, a class-balanced MLP on them, accuracy per class on held-out
+ * labelled pixels. Deterministic given `classifier.seed`.
+ */
+export async function trainPixelClassifier(request: TrainRequest): Promise<TrainingResult> {
+  const started = performance.now();
+  const sigmas = request.sigmas ?? [...DEFAULT_SIGMAS];
+  const normalization = request.normalization ?? 'none';
+  const options: MlpOptions = { ...DEFAULT_MLP_OPTIONS, ...request.classifier };
+  const foreground = validate(request, sigmas);
+  const { classes } = request;
+
+  const parts: Samples[] = [];
+  for (const image of request.images) {
+    const pixels: number[] = [];
+    for (let i = 0; i < image.labels.length; i++) if (image.labels[i]! > 0) pixels.push(i);
+    const selected = Uint32Array.from(pixels);
+    const { rows, width } = await featuresAt(image.planes, { sigmas, normalization }, selected);
+    const cls = Uint8Array.from(selected, (p) => image.labels[p]! - 1);
+    parts.push({ features: rows, classes: cls, count: selected.length, width, classCount: classes.length });
+  }
+  const all = concatSamples(parts);
+  const labelCounts = Object.fromEntries(classes.map((c) => [c, 0]));
+  for (let i = 0; i < all.count; i++) labelCounts[classes[all.classes[i]!]!]!++;
+
+  const split = stratifiedSplit(all, request.heldOutFraction ?? 0.2, seededRandom(options.seed ^ 0x5eed));
+  const train = selectSamples(all, split.train);
+  const heldOut = selectSamples(all, split.heldOut);
+  const mlp = trainMlp(train, standardization(train), options);
+
+  const correct = new Float64Array(classes.length);
+  const total = new Float64Array(classes.length);
+  for (let i = 0; i < heldOut.count; i++) {
+    const p = predict(mlp, heldOut.features.subarray(i * heldOut.width, (i + 1) * heldOut.width));
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+    const truth = heldOut.classes[i]!;
+    total[truth]!++;
+    if (best === truth) correct[truth]!++;
+  }
+  const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
+  const metrics: tables.ModelMetrics = {
+    heldOutPixels: heldOut.count,
+    pixelAccuracy: heldOut.count > 0 ? sum(correct) / heldOut.count : 0,
+    perClass: classes.map((className, k) => ({
+      className,
+      heldOutPixels: total[k]!,
+      accuracy: total[k]! > 0 ? correct[k]! / total[k]! : 0,
+    })),
+    trainSeconds: (performance.now() - started) / 1000,
+  };
+  return {
+    classifier: {
+      channels: [...request.channels],
+      classes: [...classes],
+      foreground,
+      sigmas,
+      normalization,
+      mlp,
+      objects: request.objects ?? 'Nuclei',
+    },
+    architecture: {
+      classifier: options.hidden > 0 ? 'mlp' : 'logistic',
+      hidden: options.hidden,
+      features: all.width,
+      sigmas,
+      normalization,
+      seed: options.seed,
+    },
+    labelCounts,
+    metrics,
+  };
+}
+
+/** Returns the foreground class index; throws a TrainingInputError naming the first problem found. */
+function validate(request: TrainRequest, sigmas: number[]): number {
+  const { images, classes, channels } = request;
+  if (classes.length < 2)
+    throw new TrainingInputError('at least 2 classes are needed (e.g. background, nucleus)', 'classes');
+  if (classes.length > MAX_CLASSES) {
+    throw new TrainingInputError(`too many classes: ${classes.length} (at most ${MAX_CLASSES})`, 'classes');
+  }
+  if (new Set(classes).size !== classes.length) throw new TrainingInputError('class names must be distinct', 'classes');
+  if (channels.length === 0) throw new TrainingInputError('at least one channel is needed', 'channels');
+  if (images.length === 0) throw new TrainingInputError('at least one training image is needed', 'images');
+  if (sigmas.length === 0 || sigmas.some((s) => !(s > 0 && s <= 32))) {
+    throw new TrainingInputError('sigmas must be between 0 and 32 pixels', 'sigmas');
+  }
+  const foreground = request.foreground === undefined ? 1 : classes.indexOf(request.foreground);
+  if (foreground < 0) {
+    throw new TrainingInputError(`foreground class '${request.foreground}' is not one of the classes`, 'foreground');
+  }
+  const side = minimumImageSide(sigmas);
+  const counts = new Float64Array(classes.length + 1);
+  for (const image of images) {
+    const { planes } = image;
+    if (planes.channels !== channels.length) {
+      throw new TrainingInputError(
+        `image '${image.name}' has ${planes.channels} channels, the model takes ${channels.length}`,
+        'images',
+      );
+    }
+    if (image.labelsWidth !== planes.width || image.labelsHeight !== planes.height) {
+      throw new TrainingInputError(
+        `label image of '${image.name}' is ${image.labelsWidth}×${image.labelsHeight}, the image is ${planes.width}×${planes.height}`,
+        'labels',
+      );
+    }
+    if (planes.width < side || planes.height < side) {
+      throw new TrainingInputError(`image '${image.name}' is smaller than ${side}×${side} pixels`, 'images');
+    }
+    for (const v of image.labels) {
+      if (v > classes.length) {
+        throw new TrainingInputError(
+          `label image of '${image.name}' uses label ${v}, but there are only ${classes.length} classes (labels 1..${classes.length}, 0 = unlabelled)`,
+          'labels',
+        );
+      }
+      counts[v]!++;
+    }
+  }
+  const missing = classes.filter((_, k) => counts[k + 1] === 0);
+  if (missing.length > 0) {
+    throw new TrainingInputError(`no labelled pixels of class ${missing.map((c) => `'${c}'`).join(', ')}`, 'labels');
+  }
+  return foreground;
+}
+
+function concatSamples(parts: Samples[]): Samples {
+  const count = parts.reduce((n, p) => n + p.count, 0);
+  const width = parts[0]!.width;
+  const features = new Float32Array(count * width);
+  const classes = new Uint8Array(count);
+  let at = 0;
+  for (const p of parts) {
+    features.set(p.features, at * width);
+    classes.set(p.classes, at);
+    at += p.count;
+  }
+  return { features, classes, count, width, classCount: parts[0]!.classCount };
+}

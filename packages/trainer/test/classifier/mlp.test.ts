@@ -1,0 +1,60 @@
+import t from 'tap';
+import { type Samples, standardization, stratifiedSplit } from '../../src/classifier/dataset.js';
+import { DEFAULT_MLP_OPTIONS, predict, trainMlp } from '../../src/classifier/mlp.js';
+import { seededRandom } from '../../src/classifier/random.js';
+
+/** Class 1 inside a ring (not linearly separable), on features of very different scales. */
+function ring(count: number, seed: number): Samples {
+  const random = seededRandom(seed);
+  const features = new Float32Array(count * 3);
+  const classes = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const x = random() * 2 - 1;
+    const y = random() * 2 - 1;
+    features.set([x * 1000, y, random()], i * 3);
+    classes[i] = Math.hypot(x, y) < 0.6 ? 1 : 0;
+  }
+  return { features, classes, count, width: 3, classCount: 2 };
+}
+
+function accuracy(samples: Samples, mlp: ReturnType<typeof trainMlp>): number {
+  let ok = 0;
+  for (let i = 0; i < samples.count; i++) {
+    const p = predict(mlp, samples.features.subarray(i * 3, i * 3 + 3));
+    if ((p[1]! > p[0]! ? 1 : 0) === samples.classes[i]) ok++;
+  }
+  return ok / samples.count;
+}
+
+t.test('the MLP learns a non-linear boundary on raw features (standardization is folded in)', async (t) => {
+  const train = ring(3000, 1);
+  const mlp = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 40 });
+  t.ok(accuracy(ring(1000, 2), mlp) > 0.95, 'held-out accuracy');
+  t.same(
+    mlp.layers.map((l) => [l.inputs, l.outputs]),
+    [
+      [3, DEFAULT_MLP_OPTIONS.hidden],
+      [DEFAULT_MLP_OPTIONS.hidden, 2],
+    ],
+  );
+});
+
+t.test('hidden 0 is logistic regression; training is deterministic given the seed', async (t) => {
+  const train = ring(500, 3);
+  const logistic = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, hidden: 0, epochs: 5 });
+  t.equal(logistic.layers.length, 1);
+  const a = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 9 });
+  const b = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 9 });
+  const c = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 10 });
+  t.same(a, b);
+  t.notSame(a, c);
+});
+
+t.test('a stratified split holds out a share of every class', async (t) => {
+  const samples = ring(1000, 4);
+  const { train, heldOut } = stratifiedSplit(samples, 0.2, seededRandom(1));
+  t.equal(train.length + heldOut.length, 1000);
+  const held = Array.from(heldOut, (i) => samples.classes[i]!);
+  t.ok(held.includes(0) && held.includes(1));
+  t.equal(new Set([...train, ...heldOut]).size, 1000, 'a partition');
+});

@@ -1,0 +1,184 @@
+/**
+ * Segmenter benchmark (issue 4). Renders synthetic 1024² 16-bit fields with ground truth (packages/synthetic:
+ * blurred elliptical nuclei, touching pairs, uneven illumination, noise; DNA + a cell stain), runs the full
+ * per-image work of a segmenter item on them — decode both TIFFs, model, threshold, declump, measure every
+ * object on both channels, per-image summary, gzipped JSONL table and 16-bit PNG mask — and scores counts and
+ * object F1 at IoU 0.5. A 2048² field runs in a fresh process for the peak RSS. When scikit-image is importable
+ * (Debian python3-skimage, installed with apt if missing and allowed) the reference pipeline of
+ * scripts/bench-segmenter-reference.py runs on the same files in the same run.
+ *
+ *   npm run bench:segmenter -- --json FILE [--images N]
+ *
+ * Speeds are CPU time on one core (one ONNX thread, one libvips thread; the reference: process_time, one
+ * thread): on a shared machine wall time measures the neighbours too, so it is reported beside, with the load.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { encodeTiff, renderField } from '../packages/synthetic/src/index.js';
+import { matchObjects } from '../services/segmenter/src/evaluate.js';
+import {
+  DEFAULT_MODEL_PATH,
+  DEFAULT_SEGMENTER_OPTIONS,
+  decodeImage,
+  ModelCache,
+  type SegmentationModel,
+  segmentImageSet,
+  summarize,
+  toUnitFloat,
+} from '../services/segmenter/src/index.js';
+import { encodeMask, encodeObjects } from '../services/segmenter/src/outputs.js';
+
+sharp.concurrency(1);
+const { values } = parseArgs({
+  options: { json: { type: 'string' }, images: { type: 'string', default: '8' }, 'rss-child': { type: 'string' } },
+});
+
+const CHANNELS = ['DNA', 'CellStain'];
+
+/** Everything a segmenter item does to one image set, except the object-store I/O. */
+async function analyse(model: SegmentationModel, dnaBytes: Buffer, stainBytes: Buffer) {
+  const [dna, stain] = await Promise.all([
+    decodeImage('DNA', dnaBytes, DEFAULT_SEGMENTER_OPTIONS),
+    decodeImage('CellStain', stainBytes, DEFAULT_SEGMENTER_OPTIONS),
+  ]);
+  const channels = [dna, stain].map((img, i) => ({ name: CHANNELS[i]!, data: toUnitFloat(img) }));
+  const seg = await segmentImageSet(model, channels[0]!, channels, dna.width, dna.height, DEFAULT_SEGMENTER_OPTIONS);
+  summarize(seg.table, seg.objects, CHANNELS);
+  encodeObjects(seg);
+  await encodeMask(seg);
+  return seg;
+}
+
+const model = await new ModelCache().fromFile(DEFAULT_MODEL_PATH);
+
+if (values['rss-child']) {
+  const [dna, stain] = values['rss-child'].split(',');
+  await analyse(model, await readFile(dna!), await readFile(stain!));
+  process.stdout.write(`${process.resourceUsage().maxRSS}\n`);
+  process.exit(0);
+}
+
+interface Field {
+  name: string;
+  dna: string;
+  stain: string;
+  truth: Uint16Array;
+  count: number;
+}
+
+async function renderTo(dir: string, name: string, size: number, seed: number, count: number): Promise<Field> {
+  const f = renderField({ width: size, height: size, seed, count, radius: [5, 10], touchingFraction: 0.1 });
+  const field = { name, dna: join(dir, `${name}-DNA.tif`), stain: join(dir, `${name}-CellStain.tif`) };
+  await writeFile(field.dna, await encodeTiff(f.channels[0], size, size, 16, 'none'));
+  await writeFile(field.stain, await encodeTiff(f.channels[1], size, size, 16, 'none'));
+  return { ...field, truth: f.labels, count: f.count };
+}
+
+function findPython(): string | undefined {
+  const works = (py: string) => spawnSync(py, ['-c', 'import skimage'], { stdio: 'ignore' }).status === 0;
+  const candidates = ['python3', '/usr/bin/python3'];
+  const found = candidates.find(works);
+  if (found) return found;
+  if (process.getuid?.() !== 0) return undefined;
+  process.stderr.write('installing python3-skimage with apt for the reference pipeline…\n');
+  spawnSync('apt-get', ['install', '-y', '-q', 'python3-skimage'], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  return candidates.find(works);
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const r = (v: number, digits = 4) => Number(v.toPrecision(digits));
+
+function score(fields: Field[], predicted: ArrayLike<number>[], counts: number[]) {
+  return {
+    countErrorPct: r(mean(fields.map((f, i) => (100 * Math.abs(counts[i]! - f.count)) / f.count))),
+    f1At05: r(mean(fields.map((f, i) => matchObjects(f.truth, predicted[i]!).f1))),
+  };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'bench-segmenter-'));
+try {
+  const n = Number(values.images);
+  const counts = [200, 350, 500];
+  const fields: Field[] = [];
+  for (let i = 0; i < n; i++) fields.push(await renderTo(dir, `f${i}`, 1024, 4000 + i, counts[i % counts.length]!));
+
+  // Warm-up (JIT, first allocation of the session's buffers) on an extra field, not timed.
+  const warm = await renderTo(dir, 'warm', 1024, 3999, 300);
+  await analyse(model, await readFile(warm.dna), await readFile(warm.stain));
+
+  const inputs = await Promise.all(fields.map(async (f) => [await readFile(f.dna), await readFile(f.stain)] as const));
+  const labels: Int32Array[] = [];
+  const found: number[] = [];
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  for (const [dna, stain] of inputs) {
+    const seg = await analyse(model, dna, stain);
+    labels.push(seg.labels);
+    found.push(seg.table.count);
+  }
+  const wall = (performance.now() - wall0) / 1000;
+  const used = process.cpuUsage(cpu0);
+  const cpu = (used.user + used.system) / 1e6;
+
+  const big = await renderTo(dir, 'big', 2048, 5000, 1600);
+  const child = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rss-child', `${big.dna},${big.stain}`], {
+    encoding: 'utf8',
+  });
+  const peakRssMb2048 = Math.round(Number(child.trim().split('\n').pop()) / 1024);
+
+  const ours = {
+    imagesPerSecondPerCore: r(n / cpu),
+    secondsPerImage: r(cpu / n),
+    peakRssMb2048,
+    ...score(fields, labels, found),
+  };
+
+  let reference: Record<string, unknown> | null = null;
+  const python = findPython();
+  if (python) {
+    const manifest = join(dir, 'manifest.json');
+    const out = join(dir, 'reference.json');
+    await writeFile(manifest, JSON.stringify({ images: fields.map(({ name, dna, stain }) => ({ name, dna, stain })) }));
+    const script = fileURLToPath(new URL('./bench-segmenter-reference.py', import.meta.url));
+    const single = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    execFileSync(python, [script, manifest, out], { stdio: 'inherit', env: { ...process.env, ...single } });
+    const res = JSON.parse(await readFile(out, 'utf8')) as { cpuSeconds: number[]; counts: number[] };
+    const refLabels = await Promise.all(
+      fields.map(async (f) => {
+        const b = await readFile(`${f.dna}.ref.raw`);
+        return new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
+      }),
+    );
+    const refCpu = res.cpuSeconds.reduce((a, b) => a + b, 0);
+    reference = {
+      pipeline: 'scikit-image: gaussian(1) + Otsu + fill holes + EDT watershed (peak_local_max, min_distance 5) + regionprops',
+      imagesPerSecondPerCore: r(n / refCpu),
+      secondsPerImage: r(refCpu / n),
+      ...score(fields, refLabels, res.counts),
+    };
+  }
+
+  const result = {
+    ...ours,
+    ...(reference
+      ? { reference, speedupVsReference: r((reference.secondsPerImage as number) / ours.secondsPerImage, 3) }
+      : { reference: null, referenceSkipped: 'scikit-image not importable (apt install python3-skimage)' }),
+    images: n,
+    size: 1024,
+    objectsPerImage: r(mean(found)),
+    wallSecondsPerImage: r(wall / n),
+    loadAverage1m: r(loadavg()[0]!, 3),
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (values.json) await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}

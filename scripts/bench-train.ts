@@ -1,0 +1,139 @@
+/**
+ * Trainer benchmark (issue 5): trains on sparse strokes painted on 5 synthetic 512² fields (~10k labelled
+ * pixels, 0.8 %), previews one 512² image, and segments held-out synthetic fields with the segmenter's own
+ * pipeline (threshold, hole filling, declumping, size filter) to score object F1 at IoU 0.5 against ground truth.
+ *
+ *   npm run bench:train -- --json FILE [--held-out N] [--compare]
+ *
+ * Prints `{ trainSeconds, previewMs, heldOutF1, … }` (wall clock; the CPU figures and the load average say how much
+ * of it was waiting for cores other processes held); --compare adds the same figures for logistic regression and
+ * MLPs of 8/16/32 hidden units (the measurement behind the classifier choice in docs/trainer.md).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import {
+  classifyPixels,
+  encodePixelClassifier,
+  previewPng,
+  type SyntheticTrainingField,
+  syntheticFields,
+  trainPixelClassifier,
+} from '../packages/trainer/src/index.js';
+// The segmenter's scorer (not part of its package API): the same F1 its own benchmark reports.
+import { matchObjects } from '../services/segmenter/src/evaluate.js';
+import {
+  DEFAULT_MODEL_PATH,
+  DEFAULT_SEGMENT_OPTIONS,
+  ModelCache,
+  segmentImageSet,
+} from '../services/segmenter/src/index.js';
+
+const { values } = parseArgs({
+  options: { json: { type: 'string' }, 'held-out': { type: 'string', default: '10' }, compare: { type: 'boolean' } },
+});
+const SIZE = 512;
+const train = syntheticFields({ seed: 1000, fields: 5, size: SIZE, fraction: 0.008 });
+const heldOut = syntheticFields({ seed: 5000, fields: Number(values['held-out']), size: SIZE });
+const dir = await mkdtemp(join(tmpdir(), 'bench-train-'));
+const cache = new ModelCache();
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Object F1 over all held-out fields (matches, truths and predictions pooled). */
+async function heldOutF1(modelFile: string, fields: SyntheticTrainingField[]): Promise<number> {
+  const model = await cache.fromFile(modelFile);
+  let matched = 0;
+  let objects = 0;
+  for (const f of fields) {
+    const channel = { name: 'DNA', data: f.image.planes.data };
+    const seg = await segmentImageSet(model, channel, [channel], SIZE, SIZE, DEFAULT_SEGMENT_OPTIONS);
+    const agreement = matchObjects(f.truth, seg.labels);
+    matched += agreement.matched;
+    objects += agreement.truth + agreement.predicted;
+  }
+  return (2 * matched) / objects;
+}
+
+async function measure(hidden: number) {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const result = await trainPixelClassifier({
+    images: train.map((f) => f.image),
+    classes: ['background', 'nucleus'],
+    channels: ['DNA'],
+    classifier: { hidden },
+  });
+  const trainSeconds = (performance.now() - started) / 1000;
+  const trainCpu = process.cpuUsage(cpu);
+  const bytes = encodePixelClassifier(result.classifier);
+  const file = join(dir, `model-${hidden}.onnx`);
+  await writeFile(file, bytes);
+
+  const planes = heldOut[0]!.image.planes;
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await previewPng(await classifyPixels(bytes, planes, 1), 'probability', result.classifier.foreground);
+    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
+  }
+  return {
+    classifier: result.architecture.classifier,
+    hidden,
+    trainSeconds: round(trainSeconds, 2),
+    previewMs: Math.round(median(times.slice(1))),
+    previewColdMs: Math.round(times[0]!),
+    // CPU time (all threads) tells what the work costs when other processes share the two cores.
+    trainCpuSeconds: round((trainCpu.user + trainCpu.system) / 1e6, 2),
+    previewCpuMs: Math.round(median(cpuTimes.slice(1))),
+    heldOutF1: round(await heldOutF1(file, heldOut)),
+    heldOutPixelAccuracy: result.metrics.perClass.map((c) => ({
+      className: c.className,
+      accuracy: round(c.accuracy, 4),
+    })),
+    modelBytes: bytes.byteLength,
+    labelCounts: result.labelCounts,
+  };
+}
+
+/** One after the other: concurrent runs would share the two cores and spoil each other's timings. */
+async function compare() {
+  const rows = [main];
+  for (const hidden of [0, 8, 32]) rows.push(await measure(hidden));
+  return rows.sort((a, b) => a.hidden - b.hidden);
+}
+
+const main = await measure(16);
+const labelled = train.reduce((n, f) => n + f.image.labels.filter((v) => v > 0).length, 0);
+const report = {
+  trainSeconds: main.trainSeconds,
+  previewMs: main.previewMs,
+  heldOutF1: main.heldOutF1,
+  previewColdMs: main.previewColdMs,
+  trainCpuSeconds: main.trainCpuSeconds,
+  previewCpuMs: main.previewCpuMs,
+  loadAverage: round(loadavg()[0]!, 1),
+  trainingFields: train.length,
+  fieldSize: `${SIZE}x${SIZE}`,
+  labelledPixels: labelled,
+  labelledFraction: round(labelled / (train.length * SIZE * SIZE), 4),
+  labelCounts: main.labelCounts,
+  heldOutPixelAccuracy: main.heldOutPixelAccuracy,
+  heldOutFields: heldOut.length,
+  heldOutObjects: heldOut.reduce((n, f) => n + f.count, 0),
+  classifier: `${main.classifier} (${main.hidden} hidden)`,
+  modelBytes: main.modelBytes,
+  defaultModelHeldOutF1: round(await heldOutF1(DEFAULT_MODEL_PATH.pathname, heldOut)),
+  ...(values.compare ? { comparison: await compare() } : {}),
+};
+await rm(dir, { recursive: true, force: true });
+const text = `${JSON.stringify(report, null, 2)}\n`;
+if (values.json) await writeFile(values.json, text);
+process.stdout.write(text);

@@ -1,0 +1,47 @@
+import { PlatescaleError, ValidationError } from '@platescale/shared';
+
+/** Base of the aggregator's own errors. The class name is the Step Functions error name (Lambda errorType). */
+export class AggregatorError extends PlatescaleError {}
+
+/** The experiment's prefix holds no image whose name (or manifest entry) makes an image set. */
+export class NoImageSetsError extends AggregatorError {
+  constructor(prefix: string, unrecognized: number) {
+    super(
+      `no image sets under '${prefix}'${unrecognized > 0 ? ` (${unrecognized} keys matched no naming convention)` : ''}`,
+      { code: 'no_image_sets', status: 400, details: { prefix, unrecognized } },
+    );
+  }
+}
+
+/** ResultWriter output that is not shaped as Step Functions writes it. */
+export class ResultWriterFormatError extends AggregatorError {
+  constructor(key: string, reason: string) {
+    super(`ResultWriter file '${key}' is malformed: ${reason}`, { code: 'result_writer_malformed', status: 500 });
+  }
+}
+
+/** A plate map that cannot be stored as sent (HTTP 400); `details` lists the offending wells by kind. */
+export class PlateMapValidationError extends ValidationError {
+  readonly unknownWells: string[];
+  readonly duplicateWells: string[];
+  readonly outsideWells: string[];
+  readonly invalidRows: string[];
+  constructor(problems: {
+    unknownWells: string[];
+    duplicateWells: string[];
+    outsideWells: string[];
+    invalidRows: string[];
+  }) {
+    const parts = [
+      problems.unknownWells.length > 0 ? `unknown wells: ${problems.unknownWells.join(', ')}` : '',
+      problems.duplicateWells.length > 0 ? `duplicate wells: ${problems.duplicateWells.join(', ')}` : '',
+      problems.outsideWells.length > 0 ? `wells outside the plate format: ${problems.outsideWells.join(', ')}` : '',
+      ...problems.invalidRows,
+    ].filter(Boolean);
+    super(`invalid plate map: ${parts.join('; ')}`, 'plateMap', problems);
+    this.unknownWells = problems.unknownWells;
+    this.duplicateWells = problems.duplicateWells;
+    this.outsideWells = problems.outsideWells;
+    this.invalidRows = problems.invalidRows;
+  }
+}

@@ -1,0 +1,103 @@
+import type { ImageFailure, ImageResult, ImageSet, ObjectStore, SegmentBatchResult } from '@platescale/shared';
+import { ResultWriterFormatError } from '../errors.js';
+
+/** The ResultWriter manifest, as Step Functions (and the local engine) write it. */
+interface ResultWriterManifest {
+  DestinationBucket?: string;
+  MapRunArn?: string;
+  ResultFiles: Partial<Record<'SUCCEEDED' | 'FAILED' | 'PENDING', { Key: string; Size?: number }[]>>;
+}
+
+/** One child execution in a SUCCEEDED_n / FAILED_n / PENDING_n file. */
+interface ChildExecutionResult {
+  ExecutionArn?: string;
+  Status?: string;
+  /** JSON text on AWS; an object in hand-written or older local output. */
+  Input?: string | { Items?: ImageSet[] };
+  Output?: string | SegmentBatchResult;
+  Error?: string;
+  Cause?: string;
+}
+
+export interface MapResults {
+  mapRunArn: string | undefined;
+  results: ImageResult[];
+}
+
+function parseJson<T>(key: string, text: string | Buffer): T {
+  try {
+    return JSON.parse(text.toString()) as T;
+  } catch (err) {
+    throw new ResultWriterFormatError(key, `not JSON (${(err as Error).message})`);
+  }
+}
+
+const decode = <T>(key: string, value: string | T | undefined): T | undefined =>
+  typeof value === 'string' ? parseJson<T>(key, value) : value;
+
+/** Every item of a child execution that did not succeed failed with the child's error. */
+function failedItems(key: string, child: ChildExecutionResult, fallbackError: string): ImageFailure[] {
+  const input = decode<{ Items?: ImageSet[] }>(key, child.Input);
+  const items = input?.Items;
+  if (!Array.isArray(items)) throw new ResultWriterFormatError(key, `child ${child.ExecutionArn ?? '?'} has no Items`);
+  const type = child.Error ?? fallbackError;
+  return items.map((item) => ({
+    plate: item.plate,
+    well: item.well,
+    field: item.field,
+    ok: false,
+    error: { type, message: child.Cause ?? type },
+  }));
+}
+
+/** A successful child's results, one per item; an item the segmenter did not answer for is a failure. */
+function succeededItems(key: string, child: ChildExecutionResult): ImageResult[] {
+  const output = decode<SegmentBatchResult>(key, child.Output);
+  if (!output || !Array.isArray(output.results)) {
+    throw new ResultWriterFormatError(key, `child ${child.ExecutionArn ?? '?'} output has no results array`);
+  }
+  const input = decode<{ Items?: ImageSet[] }>(key, child.Input);
+  const answered = new Set(output.results.map((r) => `${r.plate}\u0000${r.well}\u0000${r.field}`));
+  const missing = (input?.Items ?? []).filter((i) => !answered.has(`${i.plate}\u0000${i.well}\u0000${i.field}`));
+  return [
+    ...output.results,
+    ...failedItems(
+      key,
+      {
+        ...child,
+        Input: { Items: missing },
+        Error: 'MissingResult',
+        Cause: 'the segmenter returned no result for this image set',
+      },
+      'MissingResult',
+    ),
+  ];
+}
+
+/**
+ * Reads a Distributed Map's ResultWriter output (manifest.json + SUCCEEDED_n / FAILED_n / PENDING_n files) into
+ * one result per image set. Items of FAILED children failed with the child's error; PENDING ones never ran.
+ */
+export async function readMapResults(
+  objects: ObjectStore,
+  details: { Bucket: string; Key: string },
+): Promise<MapResults> {
+  const store = objects.withBucket(details.Bucket);
+  const manifest = parseJson<ResultWriterManifest>(details.Key, await store.get(details.Key));
+  if (!manifest || typeof manifest.ResultFiles !== 'object') {
+    throw new ResultWriterFormatError(details.Key, 'no ResultFiles');
+  }
+  const results: ImageResult[] = [];
+  for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
+    for (const file of manifest.ResultFiles[status] ?? []) {
+      const bucket = manifest.DestinationBucket ?? details.Bucket;
+      const children = parseJson<ChildExecutionResult[]>(file.Key, await objects.withBucket(bucket).get(file.Key));
+      if (!Array.isArray(children)) throw new ResultWriterFormatError(file.Key, 'not an array of executions');
+      for (const child of children) {
+        if (status === 'SUCCEEDED') results.push(...succeededItems(file.Key, child));
+        else results.push(...failedItems(file.Key, child, status === 'PENDING' ? 'NotRun' : 'ChildExecutionFailed'));
+      }
+    }
+  }
+  return { mapRunArn: manifest.MapRunArn, results };
+}

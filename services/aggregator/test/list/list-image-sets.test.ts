@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFilesystemObjectStore } from '@platescale/adapters';
+import type { AnalysisInput, ExperimentSpec, ObjectStore } from '@platescale/shared';
+import t, { type Test } from 'tap';
+import { createListImageSetsHandler } from '../../src/list/list-image-sets.js';
+
+async function store(t: Test): Promise<ObjectStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'list-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return createFilesystemObjectStore(dir, 'bucket');
+}
+
+/** The same store with tiny pages, so that listing must follow continuation tokens. */
+const tinyPages = (objects: ObjectStore): ObjectStore => ({
+  ...objects,
+  withBucket: (bucket) => tinyPages(objects.withBucket(bucket)),
+  list: (prefix, opts) => objects.list(prefix, { ...opts, maxKeys: 2 }),
+});
+
+function input(experiment: Partial<ExperimentSpec>): AnalysisInput {
+  return {
+    jobId: 'job-1',
+    experiment: {
+      experimentId: 'exp',
+      plateFormat: 96,
+      imagePrefix: 'exp/',
+      channels: ['DNA', 'Stain'],
+      naming: 'auto',
+      ...experiment,
+    },
+    bucket: 'bucket',
+    resultsPrefix: 'jobs/job-1/',
+    segmentationChannel: 'DNA',
+    maxConcurrency: 2,
+    batchSize: 2,
+    toleratedFailurePercentage: 0,
+    modelKey: null,
+  };
+}
+
+t.test('groups channels into image sets across pages, reports unrecognized keys, writes the manifest', async (t) => {
+  const objects = await store(t);
+  for (const key of [
+    'exp/P1_B2_s1_w1.tif',
+    'exp/P1_B02_s1_w2.tif',
+    'exp/P1_A01_s2_w1.tif',
+    'exp/AS_1_D03f00d0.tif',
+    'exp/notes.txt',
+    'exp/P1_A01_s1_w9.tif',
+    'other/P1_A01_s1_w1.tif',
+  ]) {
+    await objects.put(key, 'x');
+  }
+  const result = await createListImageSetsHandler({ objects: tinyPages(objects) })(input({}));
+  t.same(result, {
+    bucket: 'bucket',
+    manifestKey: 'jobs/job-1/manifest.json',
+    imageSets: 3,
+    unrecognized: ['exp/P1_A01_s1_w9.tif', 'exp/notes.txt'],
+  });
+  const manifest = JSON.parse((await objects.get('jobs/job-1/manifest.json')).toString());
+  t.same(manifest, [
+    { plate: 'AS_1', well: 'D03', field: 0, images: { DNA: 'exp/AS_1_D03f00d0.tif' } },
+    { plate: 'P1', well: 'A01', field: 1, images: { DNA: 'exp/P1_A01_s2_w1.tif' } },
+    { plate: 'P1', well: 'B02', field: 0, images: { DNA: 'exp/P1_B2_s1_w1.tif', Stain: 'exp/P1_B02_s1_w2.tif' } },
+  ]);
+});
+
+t.test('a naming convention restricts what is recognised', async (t) => {
+  const objects = await store(t);
+  await objects.put('exp/P1_B02_s1_w1.tif', 'x');
+  await objects.put('exp/AS_1_D03f00d0.tif', 'x');
+  const result = await createListImageSetsHandler({ objects })(input({ naming: 'cellomics' }));
+  t.equal(result.imageSets, 1);
+  t.same(result.unrecognized, ['exp/P1_B02_s1_w1.tif']);
+});
+
+t.test('no image set is a named error', async (t) => {
+  const objects = await store(t);
+  await objects.put('exp/readme.md', 'x');
+  await t.rejects(createListImageSetsHandler({ objects })(input({})), {
+    name: 'NoImageSetsError',
+    code: 'no_image_sets',
+  });
+});
+
+t.test('an explicit manifest is taken as is, but every key must lie under the prefix', async (t) => {
+  const objects = await store(t);
+  const handler = createListImageSetsHandler({ objects });
+  const manifest = [{ plate: 'P', well: 'A01', field: 0, images: { DNA: 'exp/a.tif' } }];
+  const ok = await handler(input({ naming: 'manifest', manifest }));
+  t.equal(ok.imageSets, 1);
+  for (const key of ['other/a.tif', 'exp/../other/a.tif']) {
+    await t.rejects(
+      handler(input({ naming: 'manifest', manifest: [{ ...manifest[0]!, images: { DNA: key } }] })),
+      { name: 'ValidationError', message: /experiment\.manifest\[0\]\.images\.DNA/ },
+      key,
+    );
+  }
+  await t.rejects(
+    handler(input({ naming: 'manifest', manifest: [{ ...manifest[0]!, images: { GFP: 'exp/a.tif' } }] })),
+    {
+      name: 'ValidationError',
+    },
+  );
+  await t.rejects(handler(input({ naming: 'manifest' })), { name: 'ValidationError' });
+});

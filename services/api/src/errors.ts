@@ -1,0 +1,54 @@
+import { PlatescaleError } from '@platescale/shared';
+
+/** Base of the errors only the HTTP edge raises; everything else arrives as a PlatescaleError from the domain. */
+export class ApiError extends PlatescaleError {}
+
+export class UnauthorizedError extends ApiError {
+  constructor(message = 'a valid API key is required (Authorization: Bearer psk_…)') {
+    super(message, { code: 'unauthorized', status: 401 });
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(scope: string) {
+    super(`this API key lacks the '${scope}' scope`, { code: 'insufficient_scope', status: 403, details: { scope } });
+  }
+}
+
+/** The same Idempotency-Key was sent with a different request. */
+export class IdempotencyKeyReusedError extends ApiError {
+  constructor(key: string) {
+    super(`Idempotency-Key '${key}' was already used with a different request`, {
+      code: 'idempotency_key_reused',
+      status: 422,
+    });
+  }
+}
+
+/** A retry arrived while the first request with its Idempotency-Key is still being processed. */
+export class IdempotencyInProgressError extends ApiError {
+  constructor(key: string) {
+    super(`a request with Idempotency-Key '${key}' is still in progress; retry later`, {
+      code: 'idempotency_request_in_progress',
+      status: 409,
+      retryable: true,
+    });
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  constructor(retryAfterSeconds: number) {
+    super(`rate limit exceeded; retry in ${retryAfterSeconds} s`, {
+      code: 'rate_limited',
+      status: 429,
+      retryable: true,
+    });
+  }
+}
+
+/** A webhook URL the SSRF guard refuses (scheme, or an address that is loopback/private/link-local/metadata). */
+export class UnsafeWebhookUrlError extends ApiError {
+  constructor(url: string, reason: string) {
+    super(`webhook URL '${url}' refused: ${reason}`, { code: 'unsafe_webhook_url', status: 400, details: { field: 'url' } });
+  }
+}

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ApiDeps } from '../deps.js';
+import { createSafeCache } from '../services/cached.js';
+import { createExperimentService, type ExperimentService } from '../services/experiments.js';
+import { createJobService, type JobService } from '../services/jobs.js';
+import { createResultService, type ResultService } from '../services/results.js';
+import { createWebhookService, type WebhookService } from '../webhooks/service.js';
+
+export interface Services {
+  deps: ApiDeps;
+  experiments: ExperimentService;
+  jobs: JobService;
+  results: ResultService;
+  webhooks: WebhookService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    platescale: Services;
+  }
+}
+
+/** The domain services the routes call, built once over the injected dependencies. */
+export const servicesPlugin = fp(
+  async (app: FastifyInstance, deps: ApiDeps) => {
+    const db = deps.db.db;
+    const cache = createSafeCache(deps.cache, app.log);
+    const experiments = createExperimentService({ db, cache, ttlSeconds: deps.config.EXPERIMENT_CACHE_TTL_SECONDS });
+    const jobs = createJobService({ db, cache, config: deps.config, workflow: deps.workflow, experiments });
+    app.decorate('platescale', {
+      deps,
+      experiments,
+      jobs,
+      results: createResultService(db),
+      webhooks: createWebhookService({ db, config: deps.config, resolveHost: deps.resolveHost }),
+    });
+  },
+  { name: 'platescale-services' },
+);

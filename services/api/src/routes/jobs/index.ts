@@ -1,0 +1,119 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { principalOf } from '../../plugins/auth.js';
+import { IdempotencyHeaders, IdParams, Page, PageQuery, problems } from '../../schemas/common.js';
+import { Job, JobBody, JobListQuery } from '../../schemas/jobs.js';
+import { Results, ResultsQuery } from '../../schemas/results.js';
+import { jobEventRoutes } from './events.js';
+
+export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { jobs, results } = app.platescale;
+
+  app.post(
+    '',
+    {
+      config: { scope: 'jobs:write' },
+      schema: {
+        operationId: 'submitJob',
+        tags: ['jobs'],
+        summary: 'Submit an analysis job',
+        description: 'Starts the workflow over every image set of the experiment; follow it at links.self or links.events.',
+        headers: IdempotencyHeaders,
+        body: JobBody,
+        response: { 202: { description: 'Accepted and started', ...Job }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await jobs.submit(principalOf(request).tenantId, request.body)),
+  );
+
+  app.get(
+    '',
+    {
+      config: { scope: 'jobs:read' },
+      schema: {
+        operationId: 'listJobs',
+        tags: ['jobs'],
+        summary: "List the tenant's jobs, newest first",
+        querystring: Type.Object({ ...PageQuery, ...JobListQuery.properties }),
+        response: { 200: { description: 'A page of jobs', ...Page(Job) }, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status, experimentId } = request.query;
+      return jobs.list(principalOf(request).tenantId, { limit: limit ?? 100, cursor, status, experimentId });
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      config: { scope: 'jobs:read' },
+      schema: {
+        operationId: 'getJob',
+        tags: ['jobs'],
+        summary: 'Read a job: status and progress',
+        description: 'Progress counts are the live Map Run counters while the job runs, the final counts afterwards.',
+        params: IdParams,
+        response: { 200: { description: 'The job', ...Job }, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => jobs.get(principalOf(request).tenantId, request.params.id),
+  );
+
+  app.post(
+    '/:id/cancel',
+    {
+      config: { scope: 'jobs:write' },
+      schema: {
+        operationId: 'cancelJob',
+        tags: ['jobs'],
+        summary: 'Cancel a queued or running job',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        response: { 202: { description: 'Cancelled', ...Job }, ...problems(401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await jobs.cancel(principalOf(request).tenantId, request.params.id)),
+  );
+
+  app.post(
+    '/:id/redrive',
+    {
+      config: { scope: 'jobs:write' },
+      schema: {
+        operationId: 'redriveJob',
+        tags: ['jobs'],
+        summary: 'Redrive a failed job',
+        description: 'Re-runs the failed and unfinished items of the failed execution (Step Functions redrive).',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        response: { 202: { description: 'Running again', ...Job }, ...problems(401, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await jobs.redrive(principalOf(request).tenantId, request.params.id)),
+  );
+
+  app.get(
+    '/:id/results',
+    {
+      config: { scope: 'jobs:read' },
+      schema: {
+        operationId: 'getJobResults',
+        tags: ['results'],
+        summary: 'Per-well (level=well) or per-image (level=image) results',
+        params: IdParams,
+        querystring: Type.Object({ ...PageQuery, ...ResultsQuery.properties }),
+        response: { 200: { description: 'A page of results', ...Results }, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const job = await jobs.row(tenantId, request.params.id);
+      const { limit = 100, cursor, level = 'well' } = request.query;
+      const page = level === 'image' ? await results.images(job.id, { limit, cursor }) : await results.wells(job.id, { limit, cursor });
+      return { jobId: job.id, level, ...page };
+    },
+  );
+
+  await app.register(jobEventRoutes);
+};

@@ -1,0 +1,53 @@
+import { type Db, tables } from '@platescale/db';
+import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { decodeCursor, paginate } from './cursor.js';
+
+const { wellResults, imageResults } = tables;
+
+/** Per-well and per-image results of a job, in plate/well(/field) order. The caller has checked the tenant. */
+export function createResultService(db: Db) {
+  return {
+    async wells(jobId: string, page: { limit: number; cursor?: string | undefined }) {
+      const after = decodeCursor(page.cursor, 2);
+      const afterKey: SQL | undefined = after
+        ? or(
+            gt(wellResults.plate, String(after[0])),
+            and(eq(wellResults.plate, String(after[0])), gt(wellResults.well, String(after[1]))),
+          )
+        : undefined;
+      const rows = await db
+        .select()
+        .from(wellResults)
+        .where(and(eq(wellResults.jobId, jobId), afterKey))
+        .orderBy(asc(wellResults.plate), asc(wellResults.well))
+        .limit(page.limit + 1);
+      const { items, nextCursor } = paginate(rows, page.limit, (r) => [r.plate, r.well]);
+      return { items: items.map(({ jobId: _, ...r }) => r), nextCursor };
+    },
+
+    async images(jobId: string, page: { limit: number; cursor?: string | undefined }) {
+      const after = decodeCursor(page.cursor, 3);
+      const afterKey: SQL | undefined = after
+        ? or(
+            gt(imageResults.plate, String(after[0])),
+            and(eq(imageResults.plate, String(after[0])), gt(imageResults.well, String(after[1]))),
+            and(
+              eq(imageResults.plate, String(after[0])),
+              eq(imageResults.well, String(after[1])),
+              gt(imageResults.field, Number(after[2])),
+            ),
+          )
+        : undefined;
+      const rows = await db
+        .select()
+        .from(imageResults)
+        .where(and(eq(imageResults.jobId, jobId), afterKey))
+        .orderBy(asc(imageResults.plate), asc(imageResults.well), asc(imageResults.field))
+        .limit(page.limit + 1);
+      const { items, nextCursor } = paginate(rows, page.limit, (r) => [r.plate, r.well, r.field]);
+      return { items: items.map(({ jobId: _, ...r }) => r), nextCursor };
+    },
+  };
+}
+
+export type ResultService = ReturnType<typeof createResultService>;

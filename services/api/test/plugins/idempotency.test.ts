@@ -1,0 +1,54 @@
+import t from 'tap';
+import { build, EXPERIMENT } from '../helpers/build.js';
+
+const { app, auth, fake, keyFor } = await build(t);
+const headers = { authorization: auth };
+await app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: EXPERIMENT });
+const job = { experimentId: 'AS_09125', segmentationChannel: 'DNA', batchSize: 4 };
+
+t.test('a retry with the same key and body replays the original response; a different body is 422', async (t) => {
+  const first = await app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-1' }, payload: job });
+  t.equal(first.statusCode, 202);
+  const starts = fake.started.length;
+  const retry = await app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers: { ...headers, 'idempotency-key': 'k-1' },
+    payload: { batchSize: 4, segmentationChannel: 'DNA', experimentId: 'AS_09125' },
+  });
+  t.equal(retry.statusCode, 202);
+  t.equal(retry.headers['idempotent-replayed'], 'true');
+  t.same(retry.json(), first.json());
+  t.equal(fake.started.length, starts, 'no second job was started');
+
+  const changed = await app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers: { ...headers, 'idempotency-key': 'k-1' },
+    payload: { ...job, batchSize: 5 },
+  });
+  t.equal(changed.statusCode, 422);
+  t.equal(changed.json().code, 'idempotency_key_reused');
+
+  const fresh = await app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-2' }, payload: job });
+  t.not(fresh.json().jobId, first.json().jobId);
+});
+
+t.test('4xx answers are replayed too; keys are per tenant', async (t) => {
+  const bad = { ...job, experimentId: 'missing' };
+  const first = await app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-404' }, payload: bad });
+  t.equal(first.statusCode, 404);
+  const retry = await app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-404' }, payload: bad });
+  t.equal(retry.statusCode, 404);
+  t.equal(retry.headers['content-type'], 'application/problem+json; charset=utf-8');
+  t.equal(retry.headers['idempotent-replayed'], 'true');
+
+  const other = await keyFor('lab-b', ['jobs:write']);
+  const otherTenant = await app.inject({
+    method: 'POST',
+    url: '/v1/experiments',
+    headers: { authorization: other, 'idempotency-key': 'k-1' },
+    payload: EXPERIMENT,
+  });
+  t.equal(otherTenant.statusCode, 201, "lab-b's k-1 is not lab-a's k-1");
+});

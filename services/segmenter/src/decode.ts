@@ -1,0 +1,73 @@
+import sharp, { type Metadata } from 'sharp';
+import { ImageDecodeError, ImageTooLargeError } from './errors.js';
+
+/** A single-channel image as stored: 8- or 16-bit samples, row-major. */
+export interface GreyImage {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint16Array;
+  /** Largest value the format can hold (255 or 65535): CellProfiler scales intensities by it. */
+  maxValue: number;
+}
+
+export interface DecodeOptions {
+  /** Images with more pixels are refused before decoding (decompression bombs). */
+  maxPixels: number;
+  /** Page of a multi-page TIFF (0-based). */
+  page?: number;
+}
+
+const SIXTEEN_BIT_DEPTHS = new Set(['ushort', 'short', 'uint', 'int', 'float', 'double']);
+
+/**
+ * Decodes TIFF (grey, RGB, palette; PackBits/LZW/deflate; either byte order) or PNG to one grey channel.
+ * Colour images become luminance; 16-bit data stays 16-bit (only grey16 + ushort raw output keeps it).
+ */
+export async function decodeImage(file: string, bytes: Buffer, opts: DecodeOptions): Promise<GreyImage> {
+  const page = opts.page ?? 0;
+  const input = { page, limitInputPixels: opts.maxPixels, failOn: 'truncated' } as const;
+  let meta: Metadata;
+  try {
+    // Headers only; the pixel limit is checked below so the error can say by how much.
+    const first = await sharp(bytes, { limitInputPixels: false }).metadata();
+    const pages = first.pages ?? 1;
+    if (page >= pages) throw new ImageDecodeError(file, `page ${page} requested, ${pages} present`);
+    meta = page === 0 ? first : await sharp(bytes, { page, limitInputPixels: false }).metadata();
+  } catch (err) {
+    if (err instanceof ImageDecodeError) throw err;
+    throw new ImageDecodeError(file, (err as Error).message, err);
+  }
+  const { width, height } = meta;
+  if (!width || !height) throw new ImageDecodeError(file, 'no image dimensions');
+  if (width * height > opts.maxPixels) throw new ImageTooLargeError(file, width * height, opts.maxPixels);
+
+  const wide = SIXTEEN_BIT_DEPTHS.has(meta.depth ?? '') || (meta.bitsPerSample ?? 8) > 8;
+  try {
+    const pipeline = sharp(bytes, input)
+      .toColourspace(wide ? 'grey16' : 'b-w')
+      .extractChannel(0);
+    const { data, info } = await (wide ? pipeline.raw({ depth: 'ushort' }) : pipeline.raw()).toBuffer({
+      resolveWithObject: true,
+    });
+    if (info.width !== width || info.height !== height) throw new Error('decoded size differs from the header');
+    if (!wide) return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), maxValue: 255 };
+    const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+    return {
+      width,
+      height,
+      data: new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2),
+      maxValue: 65535,
+    };
+  } catch (err) {
+    throw new ImageDecodeError(file, (err as Error).message, err);
+  }
+}
+
+/** Scales samples to [0, 1] by the format maximum. */
+export function toUnitFloat(image: GreyImage): Float32Array {
+  const out = new Float32Array(image.data.length);
+  const scale = 1 / image.maxValue;
+  const src = image.data;
+  for (let i = 0; i < src.length; i++) out[i] = src[i]! * scale;
+  return out;
+}

@@ -1,0 +1,29 @@
+import { gzipSync } from 'node:zlib';
+import type { ImageSet } from '@platescale/shared';
+import sharp from 'sharp';
+import type { Segmentation } from './segment.js';
+import { objectsToJsonl } from './summary.js';
+
+/** Where one image set's per-object table and label mask go under the job's results prefix. */
+export function outputKeys(resultsPrefix: string, set: ImageSet): { objectsKey: string; maskKey: string } {
+  const base = `${set.plate}/${set.well}/f${set.field}`;
+  return {
+    objectsKey: `${resultsPrefix}objects/${base}.jsonl.gz`,
+    maskKey: `${resultsPrefix}masks/${base}.png`,
+  };
+}
+
+/** The per-object table as gzipped JSON Lines. */
+export function encodeObjects(seg: Segmentation): Buffer {
+  return gzipSync(objectsToJsonl(seg.table), { level: 6 });
+}
+
+/** The label image as a 16-bit grey PNG (labels above 65535 saturate). Fast deflate: labels compress well. */
+export async function encodeMask(seg: Segmentation): Promise<Buffer> {
+  const px = new Uint16Array(seg.labels.length);
+  for (let i = 0; i < px.length; i++) px[i] = Math.min(seg.labels[i]!, 65535);
+  return sharp(px, { raw: { width: seg.width, height: seg.height, channels: 1 } })
+    .toColourspace('grey16')
+    .png({ compressionLevel: 1, adaptiveFiltering: false })
+    .toBuffer();
+}

@@ -1,0 +1,85 @@
+import { declump } from './declump.js';
+import { ImageSetError } from './errors.js';
+import { filterObjects } from './filter.js';
+import { type ChannelImage, measureObjects, type ObjectTable } from './measure.js';
+import { predict, type SegmentationModel, type ThresholdMethod } from './model.js';
+import { distanceTransform, fillHoles } from './morphology.js';
+import { thresholdLi, thresholdOtsu } from './threshold.js';
+
+export interface SegmentOptions {
+  /** Objects smaller (pixels) are removed after declumping. */
+  minArea: number;
+  /** Objects larger are removed (debris, clumps that could not be split). */
+  maxArea: number;
+  /** Holes up to this area (pixels) inside an object are filled. */
+  maxHoleArea: number;
+  /** Remove objects touching the image border. */
+  clearBorder: boolean;
+  /** Declumping: a distance-map peak must rise this many pixels above its saddle to seed its own object. */
+  minDynamic: number;
+  /** Tile side for model inference; larger images run in overlapping tiles. */
+  tileSize: number;
+  /** Overrides the model's threshold method. */
+  threshold?: ThresholdMethod;
+}
+
+export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
+  minArea: 30,
+  maxArea: 100_000,
+  maxHoleArea: 2000,
+  clearBorder: false,
+  minDynamic: 1,
+  tileSize: 1024,
+};
+
+export interface Segmentation {
+  width: number;
+  height: number;
+  /** Label image, 0 = background, objects 1..count. */
+  labels: Int32Array;
+  objects: string;
+  table: ObjectTable;
+  /** The threshold applied to the model's output. */
+  threshold: number;
+}
+
+function foregroundCut(model: SegmentationModel, map: Float32Array, method: ThresholdMethod): number {
+  if (method === 'li') return thresholdLi(map);
+  if (method === 'otsu') return thresholdOtsu(map);
+  return model.output === 'logits' ? Math.log(method / (1 - method)) : method;
+}
+
+/**
+ * Segments one image set: the model runs on `segmentation` (plus further channels if it takes several),
+ * its output is thresholded, holes filled, touching objects split, objects outside the size range removed,
+ * and every object measured on every channel.
+ */
+export async function segmentImageSet(
+  model: SegmentationModel,
+  segmentation: ChannelImage,
+  channels: readonly ChannelImage[],
+  width: number,
+  height: number,
+  options: SegmentOptions,
+): Promise<Segmentation> {
+  const inputs = [segmentation, ...channels.filter((c) => c !== segmentation)].slice(0, model.channels);
+  if (inputs.length < model.channels) {
+    throw new ImageSetError(`the model takes ${model.channels} channels, the image set has ${inputs.length}`);
+  }
+  const map = await predict(
+    model,
+    inputs.map((c) => c.data),
+    width,
+    height,
+    options.tileSize,
+  );
+  const threshold = foregroundCut(model, map, options.threshold ?? model.threshold);
+  const mask = new Uint8Array(map.length);
+  for (let i = 0; i < map.length; i++) mask[i] = map[i]! > threshold ? 1 : 0;
+  fillHoles(mask, width, height, options.maxHoleArea);
+  const distance = distanceTransform(mask, width, height);
+  const { labels, count } = declump(mask, distance, width, height, options.minDynamic);
+  const kept = filterObjects(labels, count, width, height, options);
+  const table = measureObjects(labels, kept, width, height, channels);
+  return { width, height, labels, objects: model.objects, table, threshold };
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { decodeImage, toUnitFloat } from '../src/decode.js';
+import { DEFAULT_MODEL_PATH, ModelCache } from '../src/model-cache.js';
+import { DEFAULT_SEGMENT_OPTIONS, segmentImageSet } from '../src/segment.js';
+import { discField } from './helpers/images.js';
+
+const models = new ModelCache();
+const unit = (data: Uint16Array) => ({ name: 'DNA', data: Float32Array.from(data, (v) => v / 65535) });
+
+t.test('touching nuclei are split, a lone one is not; size and border filters apply', async (t) => {
+  const model = await models.fromFile(DEFAULT_MODEL_PATH);
+  const discs = [
+    { x: 30, y: 30, r: 9 },
+    { x: 45, y: 30, r: 9 }, // overlaps the first: a neck, two peaks
+    { x: 90, y: 90, r: 10 },
+    { x: 100, y: 20, r: 2 }, // 13 px: under minArea
+    { x: 2, y: 100, r: 7 }, // touches the border
+  ];
+  const ch = unit(discField(128, 128, discs, 16) as Uint16Array);
+  const seg = await segmentImageSet(model, ch, [ch], 128, 128, DEFAULT_SEGMENT_OPTIONS);
+  t.equal(seg.table.count, 4, 'pair split, small one dropped');
+  const cleared = await segmentImageSet(model, ch, [ch], 128, 128, { ...DEFAULT_SEGMENT_OPTIONS, clearBorder: true });
+  t.equal(cleared.table.count, 3, 'border object cleared');
+  const big = await segmentImageSet(model, ch, [ch], 128, 128, { ...DEFAULT_SEGMENT_OPTIONS, maxArea: 300 });
+  t.equal(big.table.count, 3, 'objects over maxArea dropped');
+});
+
+t.test('large images run in tiles with the same result as one pass', async (t) => {
+  const model = await models.fromFile(DEFAULT_MODEL_PATH);
+  const discs = Array.from({ length: 30 }, (_, i) => ({
+    x: 12 + (i % 6) * 33,
+    y: 12 + Math.floor(i / 6) * 33 + (i % 3),
+    r: 8,
+  }));
+  const ch = unit(discField(200, 180, discs, 16) as Uint16Array);
+  const whole = await segmentImageSet(model, ch, [ch], 200, 180, DEFAULT_SEGMENT_OPTIONS);
+  const tiled = await segmentImageSet(model, ch, [ch], 200, 180, { ...DEFAULT_SEGMENT_OPTIONS, tileSize: 64 });
+  t.equal(whole.table.count, 30);
+  t.same(tiled.labels, whole.labels);
+});
+
+t.test('the real example field (well D03, DNA) comes near the reference 316 nuclei', async (t) => {
+  const file = new URL('../../../test/fixtures/example-human/AS_09125_050116030001_D03f00d0.tif', import.meta.url);
+  const img = await decodeImage('d0', readFileSync(file), { maxPixels: 1 << 20 });
+  const ch = { name: 'DNA', data: toUnitFloat(img) };
+  const seg = await segmentImageSet(
+    await models.fromFile(DEFAULT_MODEL_PATH),
+    ch,
+    [ch],
+    img.width,
+    img.height,
+    DEFAULT_SEGMENT_OPTIONS,
+  );
+  t.ok(Math.abs(seg.table.count - 316) / 316 <= 0.15, `${seg.table.count} nuclei`);
+});
