@@ -5,7 +5,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createFilesystemObjectStore, createInProcessEventBus, createMemoryCache } from '../packages/adapters/src/index.js';
+import {
+  createFilesystemObjectStore,
+  createInProcessEventBus,
+  createMemoryCache,
+} from '../packages/adapters/src/index.js';
 import { openDatabase } from '../packages/db/src/index.js';
 import { loadConfig, UnavailableError, type Workflow } from '../packages/shared/src/index.js';
 import { buildApp } from '../services/api/src/index.js';
@@ -21,7 +25,14 @@ const config = loadConfig({ PLATESCALE_HOME: home, LOG_LEVEL: 'silent' });
 const refuse = async (): Promise<never> => {
   throw new UnavailableError('write-openapi runs no workflow');
 };
-const workflow: Workflow = { start: refuse, describe: refuse, mapRuns: refuse, history: refuse, stop: refuse, redrive: refuse };
+const workflow: Workflow = {
+  start: refuse,
+  describe: refuse,
+  mapRuns: refuse,
+  history: refuse,
+  stop: refuse,
+  redrive: refuse,
+};
 const db = await openDatabase({});
 const app = await buildApp({
   config,

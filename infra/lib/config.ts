@@ -57,7 +57,8 @@ const dev: PlatescaleConfig = {
   },
   cache: { nodeType: 'cache.t4g.micro', replicas: 0 },
   api: { cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 2, targetCpuPercent: 60 },
-  // 2 GB: one full vCPU share for ONNX inference and headroom for a batch of decoded 16-bit channels.
+  // 1769 MB buys exactly one vCPU, all a single-threaded segmenter uses (scripts/bench-segmenter.ts: 0.48 s per
+  // 1024² image per core, 442 MB peak RSS for a 2048² field). The timeout is the ASL Segment task's.
   segmenter: {
     memoryMb: DEFAULT_COST_DEPLOYMENT.segmenterMemoryMb,
     reservedConcurrency: 50,

@@ -61,7 +61,12 @@ export class PlatescaleStack extends Stack {
       eventBusName: this.events.bus.eventBusName,
       eventBusArn: this.events.bus.eventBusArn,
     });
-    this.events.connect(this.functions.consumeEvents, this.functions.webhooks, this.functions.publishOutbox);
+    this.events.connect({
+      consumer: this.functions.consumeEvents,
+      webhooks: this.functions.webhooks,
+      webhookRetries: this.functions.webhookRetries,
+      outboxSweep: this.functions.publishOutbox,
+    });
 
     // Migrations, once per deploy that changes the image: after the database exists and before the API rolls, the
     // trigger invokes the outbox sweep, whose cold start opens the database and so applies pending migrations.
@@ -105,6 +110,7 @@ export class PlatescaleStack extends Stack {
         Aggregate: this.functions.aggregate,
         ConsumeEvents: this.functions.consumeEvents,
         WebhookDispatcher: this.functions.webhooks,
+        WebhookRetries: this.functions.webhookRetries,
         PublishOutbox: this.functions.publishOutbox,
       },
       api: this.api.service,

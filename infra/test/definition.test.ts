@@ -32,7 +32,7 @@ t.test('the rendered definition with ARNs substituted validates with asl-validat
     text = text.replaceAll(`\${${name}}`, `arn:aws:lambda:us-east-1:123456789012:function:${name}`);
   }
   const result = validator(JSON.parse(text));
-  t.ok(result.isValid, result.errorsText());
+  t.ok(result.isValid, JSON.stringify(result.errors));
 });
 
 t.test('Lambda timeouts come from the Task states', async (t) => {

@@ -1,6 +1,6 @@
+import validator from 'asl-validator';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import validator from 'asl-validator';
 import t from 'tap';
 import { resolveConfig } from '../lib/config.js';
 import { IMAGES } from '../lib/containers/images.js';
@@ -38,7 +38,11 @@ t.test('network, storage, database, cache: encrypted, TLS-only, private', async 
   template.hasResourceProperties('AWS::S3::Bucket', {
     LifecycleConfiguration: {
       Rules: Match.arrayWith([
-        Match.objectLike({ Prefix: 'jobs/', Status: 'Enabled', ExpirationInDays: config.storage.resultsExpirationDays }),
+        Match.objectLike({
+          Prefix: 'jobs/',
+          Status: 'Enabled',
+          ExpirationInDays: config.storage.resultsExpirationDays,
+        }),
         Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
       ]),
     },
@@ -76,8 +80,8 @@ t.test('the API: Fargate behind an ALB, health-checked, autoscaled, configured f
   });
   t.equal(ofType('AWS::ApplicationAutoScaling::ScalingPolicy').length, 2, 'CPU and requests per target');
   const [[, task] = []] = ofType('AWS::ECS::TaskDefinition');
-  const container = (task?.Properties.ContainerDefinitions as { Environment: { Name: string }[] }[])[0];
-  const names = container?.Environment.map((e) => e.Name) ?? [];
+  const containers = (task?.Properties.ContainerDefinitions ?? []) as { Environment: { Name: string }[] }[];
+  const names = containers[0]?.Environment.map((e) => e.Name) ?? [];
   for (const name of ['S3_BUCKET', 'STATE_MACHINE_ARN', 'EVENT_BUS_NAME', 'REDIS_URL', 'DATABASE_SECRET_ARN']) {
     t.ok(names.includes(name), name);
   }
@@ -87,10 +91,7 @@ t.test('the API: Fargate behind an ALB, health-checked, autoscaled, configured f
 t.test('Lambdas: container images with the named handlers; the segmenter sized and guarded', async (t) => {
   const functions = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.PackageType === 'Image');
   const commands = functions.map(([, r]) => (r.Properties.ImageConfig as { Command: string[] }).Command[0]).sort();
-  t.same(
-    commands,
-    [...Object.values(IMAGES.segmenter.handlers), ...Object.values(IMAGES.aggregator.handlers)].sort(),
-  );
+  t.same(commands, [...Object.values(IMAGES.segmenter.handlers), ...Object.values(IMAGES.aggregator.handlers)].sort());
   template.hasResourceProperties('AWS::Lambda::Function', {
     PackageType: 'Image',
     ImageConfig: { Command: [IMAGES.segmenter.handlers.segment] },
@@ -104,44 +105,53 @@ t.test('Lambdas: container images with the named handlers; the segmenter sized a
     ImageConfig: { Command: [IMAGES.aggregator.handlers.aggregate] },
     Timeout: 900,
     VpcConfig: Match.anyValue(),
-    Environment: { Variables: Match.objectLike({ DATABASE_SECRET_ARN: Match.anyValue(), EVENT_BUS_NAME: Match.anyValue() }) },
+    Environment: {
+      Variables: Match.objectLike({ DATABASE_SECRET_ARN: Match.anyValue(), EVENT_BUS_NAME: Match.anyValue() }),
+    },
   });
   template.resourceCountIs('Custom::Trigger', 1);
 });
 
-t.test('the state machine: the ASL file, a DISTRIBUTED Map with the configured child type, logs and X-Ray', async (t) => {
-  const [[, machine] = []] = ofType('AWS::StepFunctions::StateMachine');
-  const props = machine?.Properties as {
-    DefinitionString: string;
-    DefinitionSubstitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
-    StateMachineType: string;
-    LoggingConfiguration: { Level: string };
-    TracingConfiguration: { Enabled: boolean };
-  };
-  t.equal(props.StateMachineType, 'STANDARD');
-  t.equal(props.LoggingConfiguration.Level, 'ALL');
-  t.equal(props.TracingConfiguration.Enabled, true);
-  t.same(Object.keys(props.DefinitionSubstitutions).sort(), [...SUBSTITUTIONS].sort());
-  for (const value of Object.values(props.DefinitionSubstitutions)) {
-    const [logicalId, attribute] = value['Fn::GetAtt'];
-    t.equal(attribute, 'Arn');
-    t.equal(resources[logicalId]?.Type, 'AWS::Lambda::Function');
-  }
-  let text = props.DefinitionString;
-  for (const name of SUBSTITUTIONS) {
-    text = text.replaceAll(`\${${name}}`, `arn:aws:lambda:us-east-1:123456789012:function:${name}`);
-  }
-  const definition = JSON.parse(text) as Record<string, unknown>;
-  const result = validator(definition);
-  t.ok(result.isValid, result.errorsText());
-  const maps = [...walkStates(definition)].filter(([, s]) => s.Type === 'Map');
-  t.match(maps, [
-    [
-      'SegmentImageSets',
-      { ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: config.workflow.mapChildExecutionType } } },
-    ],
-  ]);
-});
+t.test(
+  'the state machine: the ASL file, a DISTRIBUTED Map with the configured child type, logs and X-Ray',
+  async (t) => {
+    const [[, machine] = []] = ofType('AWS::StepFunctions::StateMachine');
+    const props = machine?.Properties as {
+      DefinitionString: string;
+      DefinitionSubstitutions: Record<string, { 'Fn::GetAtt': [string, string] }>;
+      StateMachineType: string;
+      LoggingConfiguration: { Level: string };
+      TracingConfiguration: { Enabled: boolean };
+    };
+    t.equal(props.StateMachineType, 'STANDARD');
+    t.equal(props.LoggingConfiguration.Level, 'ALL');
+    t.equal(props.TracingConfiguration.Enabled, true);
+    t.same(Object.keys(props.DefinitionSubstitutions).sort(), [...SUBSTITUTIONS].sort());
+    for (const value of Object.values(props.DefinitionSubstitutions)) {
+      const [logicalId, attribute] = value['Fn::GetAtt'];
+      t.equal(attribute, 'Arn');
+      t.equal(resources[logicalId]?.Type, 'AWS::Lambda::Function');
+    }
+    let text = props.DefinitionString;
+    for (const name of SUBSTITUTIONS) {
+      text = text.replaceAll(`\${${name}}`, `arn:aws:lambda:us-east-1:123456789012:function:${name}`);
+    }
+    const definition = JSON.parse(text) as Record<string, unknown>;
+    const result = validator(definition);
+    t.ok(result.isValid, JSON.stringify(result.errors));
+    const maps = [...walkStates(definition)].filter(([, s]) => s.Type === 'Map');
+    t.match(maps, [
+      [
+        'SegmentImageSets',
+        {
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: config.workflow.mapChildExecutionType },
+          },
+        },
+      ],
+    ]);
+  },
+);
 
 t.test('EventBridge: bus, completion rule to the consumer and webhook dispatcher with DLQs, archive', async (t) => {
   template.resourceCountIs('AWS::Events::EventBus', 1);
@@ -174,7 +184,8 @@ function statements(): { owner: string; Action: string[]; Resource: unknown[]; E
   for (const [id, r] of Object.entries(resources)) {
     const docs: unknown[] = [];
     if (r.Type === 'AWS::IAM::Policy') docs.push(r.Properties.PolicyDocument);
-    if (r.Type === 'AWS::IAM::Role') for (const p of (r.Properties.Policies ?? []) as { PolicyDocument: unknown }[]) docs.push(p.PolicyDocument);
+    if (r.Type === 'AWS::IAM::Role')
+      for (const p of (r.Properties.Policies ?? []) as { PolicyDocument: unknown }[]) docs.push(p.PolicyDocument);
     for (const doc of docs as { Statement: { Action: string | string[]; Resource: unknown; Effect: string }[] }[]) {
       for (const s of doc.Statement) {
         out.push({

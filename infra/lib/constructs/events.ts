@@ -41,24 +41,29 @@ export class EventBus extends Construct {
   }
 
   /** Wires the completion rule to its consumers; events that still fail after retries land in the DLQs. */
-  connect(consumer: lambda.IFunction, webhooks: lambda.IFunction, outboxSweep: lambda.IFunction): void {
+  connect(fns: {
+    consumer: lambda.IFunction;
+    webhooks: lambda.IFunction;
+    webhookRetries: lambda.IFunction;
+    outboxSweep: lambda.IFunction;
+  }): void {
     const delivery = { retryAttempts: 8, maxEventAge: Duration.hours(24) };
     this.completionRule.addTarget(
-      new targets.LambdaFunction(consumer, { ...delivery, deadLetterQueue: this.consumerDlq }),
+      new targets.LambdaFunction(fns.consumer, { ...delivery, deadLetterQueue: this.consumerDlq }),
     );
     this.completionRule.addTarget(
-      new targets.LambdaFunction(webhooks, { ...delivery, deadLetterQueue: this.webhookDlq }),
+      new targets.LambdaFunction(fns.webhooks, { ...delivery, deadLetterQueue: this.webhookDlq }),
     );
     // Webhook retries follow their own schedule (hours); the dispatcher sends what is due every minute.
     new events.Rule(this, 'WebhookRetries', {
       description: 'Sends webhook deliveries whose retry is due',
       schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(webhooks, { ...delivery, deadLetterQueue: this.webhookDlq })],
+      targets: [new targets.LambdaFunction(fns.webhookRetries, { retryAttempts: 0 })],
     });
     new events.Rule(this, 'OutboxSweep', {
       description: 'Publishes completion events left in the outbox',
       schedule: events.Schedule.rate(Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(outboxSweep, { retryAttempts: 0 })],
+      targets: [new targets.LambdaFunction(fns.outboxSweep, { retryAttempts: 0 })],
     });
   }
 }

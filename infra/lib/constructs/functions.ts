@@ -40,6 +40,7 @@ export class Functions extends Construct {
   readonly aggregate: lambda.DockerImageFunction;
   readonly consumeEvents: lambda.DockerImageFunction;
   readonly webhooks: lambda.DockerImageFunction;
+  readonly webhookRetries: lambda.DockerImageFunction;
   readonly publishOutbox: lambda.DockerImageFunction;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
@@ -149,13 +150,20 @@ export class Functions extends Construct {
       inVpc: true,
       statements: [policies.readSecret(props.databaseSecret.secretArn)],
     });
-    this.webhooks = make('WebhookDispatcher', image('aggregator', handlers.webhooks), {
-      description: 'Queues webhook deliveries for completion events and sends those that are due',
+    const webhookOptions = {
       memoryMb: 512,
       timeoutSeconds: 120,
       environment: databaseEnvironment,
       inVpc: true,
       statements: [policies.readSecret(props.databaseSecret.secretArn)],
+    };
+    this.webhooks = make('WebhookDispatcher', image('aggregator', handlers.webhooks), {
+      ...webhookOptions,
+      description: 'Queues webhook deliveries for completion events and makes the first attempts',
+    });
+    this.webhookRetries = make('WebhookRetries', image('aggregator', handlers.webhookRetries), {
+      ...webhookOptions,
+      description: 'Sends the webhook deliveries whose retry is due',
     });
     this.publishOutbox = make('PublishOutbox', image('aggregator', handlers.publishOutbox), {
       description: 'Publishes completion events an interrupted Aggregate left in the outbox',

@@ -39,7 +39,8 @@ export const IMAGES = {
       aggregate: 'services/aggregator/src/lambda/aggregate.handler',
       consumeEvents: 'services/aggregator/src/lambda/job-events.handler',
       publishOutbox: 'services/aggregator/src/lambda/publish-outbox.handler',
-      webhooks: 'services/api/src/lambda/webhooks.handler',
+      webhooks: 'services/api/src/webhooks/lambda.handler',
+      webhookRetries: 'services/api/src/webhooks/lambda.retryHandler',
     },
   },
 } as const;

@@ -43,3 +43,14 @@ export class EventPublishError extends AdapterError {
     );
   }
 }
+
+/**
+ * An invocation failure of a Lambda called over the Runtime Interface Emulator. `name` is the Lambda error type
+ * (the function's errorType, or Lambda.ServiceException / Runtime.ExitError) so that ASL Retry/Catch match it.
+ */
+export class LambdaFunctionError extends AdapterError {
+  constructor(errorType: string, message: string) {
+    super(message, { code: 'lambda_function_error', status: 502 });
+    this.name = errorType;
+  }
+}

@@ -4,6 +4,7 @@ import { createMemoryCache } from './cache/memory.js';
 import { createRedisCache } from './cache/redis.js';
 import { createEventBridgeBus } from './events/eventbridge.js';
 import { createInProcessEventBus } from './events/in-process.js';
+import { createRedisStreamEventBus } from './events/redis-stream.js';
 import type { AdapterLogger } from './logger.js';
 import { createFilesystemObjectStore } from './objects/filesystem.js';
 import { createS3ObjectStore } from './objects/s3.js';
@@ -27,8 +28,16 @@ export function createObjectStore(config: Config): ObjectStore {
     : createFilesystemObjectStore(join(config.home, 'objects'), config.bucket);
 }
 
+/** EventBridge on AWS; a Redis stream between the processes of docker compose; else in-process. */
 export function createEventBus(config: Config, logger?: AdapterLogger): EventBus {
-  return config.EVENT_BUS_NAME
-    ? createEventBridgeBus({ busName: config.EVENT_BUS_NAME, region: config.AWS_REGION })
-    : createInProcessEventBus({ region: config.AWS_REGION, account: LOCAL_ACCOUNT_ID, ...(logger ? { logger } : {}) });
+  const origin = { region: config.AWS_REGION, account: LOCAL_ACCOUNT_ID, ...(logger ? { logger } : {}) };
+  if (config.EVENT_BUS_NAME) return createEventBridgeBus({ busName: config.EVENT_BUS_NAME, region: config.AWS_REGION });
+  if (config.EVENTS_REDIS_URL) {
+    return createRedisStreamEventBus({
+      ...origin,
+      url: config.EVENTS_REDIS_URL,
+      stream: `${config.CACHE_PREFIX}events`,
+    });
+  }
+  return createInProcessEventBus(origin);
 }

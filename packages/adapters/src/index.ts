@@ -6,12 +6,20 @@ export {
   EventPublishError,
   EventTooLargeError,
   InvalidTtlError,
+  LambdaFunctionError,
   ObjectKeyConflictError,
 } from './errors.js';
 export { MAX_ENTRIES_PER_REQUEST, MAX_ENTRY_BYTES } from './events/entry.js';
 export { createEventBridgeBus, type EventBridgeBusOptions } from './events/eventbridge.js';
 export { createInProcessEventBus, type InProcessEventBusOptions } from './events/in-process.js';
+export { createRedisStreamEventBus, type RedisStreamEventBusOptions } from './events/redis-stream.js';
 export { createCache, createEventBus, createObjectStore, LOCAL_ACCOUNT_ID } from './factories.js';
+export {
+  createEmulatorInvoker,
+  createEmulatorInvokers,
+  type LambdaInvoker,
+  parseLambdaEndpoints,
+} from './lambda/emulator.js';
 export type { AdapterLogger } from './logger.js';
 export { createFilesystemObjectStore } from './objects/filesystem.js';
 export { assertBucketName, assertSafeKey } from './objects/keys.js';

@@ -22,6 +22,12 @@ t.test('embedded adapters when no service is configured', async (t) => {
   t.equal(join(config.home, 'objects'), '/tmp/platescale-factories/objects');
 });
 
+t.test('a Redis stream bus when EVENTS_REDIS_URL is set (and no EventBridge bus)', async (t) => {
+  const bus = createEventBus(loadConfig({ EVENTS_REDIS_URL: 'redis://127.0.0.1:1' }), { warn() {}, error() {} });
+  await t.rejects(bus.publish([{ source: 's', detailType: 'd', detail: {} }]), { name: 'UnavailableError' });
+  await (bus as unknown as { close(): Promise<void> }).close();
+});
+
 t.test('AWS adapters when their variables are set', async (t) => {
   const config = loadConfig({
     REDIS_URL: 'redis://127.0.0.1:1',

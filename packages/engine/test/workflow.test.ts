@@ -2,7 +2,7 @@ import type { SegmentBatchEvent } from '@platescale/shared';
 import { UnavailableError } from '@platescale/shared';
 import t from 'tap';
 import { createLocalWorkflow, DefinitionError, type LambdaHandler } from '../src/index.js';
-import { ANALYSIS_ASL, analysisInput, fakeLister, imageSets, instantSleep, SUBSTITUTIONS } from './helpers/analysis.js';
+import { ANALYSIS_ASL, analysisInput, fakeLister, fastSleep, imageSets, SUBSTITUTIONS } from './helpers/analysis.js';
 import { createMemoryObjects, readJson } from './helpers/memory-objects.js';
 
 interface Manifest {
@@ -28,7 +28,7 @@ function setup(opts: { sets?: number; segmenter: LambdaHandler; poolSize?: numbe
     substitutions: SUBSTITUTIONS,
     objects,
     poolSize: opts.poolSize ?? 4,
-    sleep: instantSleep,
+    sleep: fastSleep,
     lambdas: {
       'list-image-sets': fakeLister(objects, imageSets(opts.sets ?? 23)),
       segmenter: opts.segmenter,
@@ -321,4 +321,49 @@ t.test('an unsupported field fails at load time, naming the field', async (t) =>
   t.throws(() => createLocalWorkflow({ definition: ANALYSIS_ASL, objects, lambdas: {} }), {
     message: /no substitution given for \$\{ListImageSetsFunctionArn\}/,
   });
+});
+
+t.test('fair pool: a small job started after a large one finishes long before it', async (t) => {
+  const finished: string[] = [];
+  const objects = createMemoryObjects('platescale');
+  const workflow = createLocalWorkflow({
+    definition: ANALYSIS_ASL,
+    substitutions: SUBSTITUTIONS,
+    objects,
+    poolSize: 2,
+    sleep: fastSleep,
+    lambdas: {
+      'list-image-sets': async (event) => {
+        const e = event as { jobId: string };
+        return fakeLister(objects, imageSets(e.jobId === 'big' ? 200 : 6))(event);
+      },
+      segmenter: async (event) => {
+        await new Promise((r) => setTimeout(r, 1));
+        return okSegmenter(event);
+      },
+      aggregator: async (event) => {
+        finished.push((event as { jobId: string }).jobId);
+        return {};
+      },
+    },
+  });
+  const big = await workflow.start(
+    'big',
+    analysisInput({ jobId: 'big', resultsPrefix: 'results/big/', batchSize: 2, maxConcurrency: 0 }),
+  );
+  await new Promise((r) => setTimeout(r, 20));
+  const small = await workflow.start(
+    'small',
+    analysisInput({ jobId: 'small', resultsPrefix: 'results/small/', batchSize: 2 }),
+  );
+  const smallDone = await workflow.wait(small.executionArn);
+  t.equal(smallDone.status, 'SUCCEEDED');
+  const [bigRun] = await workflow.mapRuns(big.executionArn);
+  t.equal(bigRun!.status, 'RUNNING', 'the large job is still running when the small one is done');
+  t.ok(
+    bigRun!.executionCounts.pending > 50,
+    `the large job has work left (${bigRun!.executionCounts.pending} batches pending)`,
+  );
+  await workflow.wait(big.executionArn);
+  t.same(finished, ['small', 'big']);
 });

@@ -17,7 +17,8 @@ export interface FieldOptions {
   radius?: readonly [number, number];
   /** Fraction of nuclei that are half of a touching pair (default 0.06). */
   touchingFraction?: number;
-  /** Multiplies the second stain's per-cell signal (a treatment can raise or lower it). Default 1. */
+  /** Multiplies the second stain's per-cell signal (a treatment can raise or lower it); default 1. Ignored with
+   * explicit `nuclei`, which carry their own `stain`. */
   stainLevel?: number;
 }
 

@@ -38,6 +38,7 @@ export { type SyntheticFieldsOptions, type SyntheticTrainingField, syntheticFiel
 export {
   type LabelledImage,
   MAX_CLASSES,
+  MAX_IMAGE_PIXELS,
   type TrainingResult,
   type TrainRequest,
   trainPixelClassifier,

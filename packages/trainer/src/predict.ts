@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import { readModelMetadata } from '@platescale/onnx';
+import { MODEL_METADATA } from '@platescale/segmenter';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { TrainingInputError } from './errors.js';
 import type { Planes } from './features/extract.js';
 import { PROBABILITIES } from './model/export.js';
+import { MAX_IMAGE_PIXELS } from './train.js';
 
 export interface ClassProbabilities {
   width: number;
@@ -39,6 +42,20 @@ function session(bytes: Uint8Array): Promise<ort.InferenceSession> {
 export async function classifyPixels(model: Uint8Array, planes: Planes, channels: number): Promise<ClassProbabilities> {
   if (planes.channels !== channels) {
     throw new TrainingInputError(`the model takes ${channels} channels, the image has ${planes.channels}`, 'images');
+  }
+  if (planes.width * planes.height > MAX_IMAGE_PIXELS) {
+    throw new TrainingInputError(
+      `the image is ${planes.width}×${planes.height}; a preview takes up to ${MAX_IMAGE_PIXELS} pixels (crop it)`,
+      'images',
+    );
+  }
+  // The bank reflects borders by its receptive radius (the model's halo): smaller images cannot be reflected.
+  const side = Number(readModelMetadata(model)[MODEL_METADATA.halo] ?? 0);
+  if (planes.width < side || planes.height < side) {
+    throw new TrainingInputError(
+      `the image is ${planes.width}×${planes.height}; the model needs at least ${side}×${side}`,
+      'images',
+    );
   }
   const s = await session(model);
   const out = await s.run({

@@ -11,6 +11,9 @@ import type { PixelClassifier } from './model/export.js';
 /** Label images are 8-bit and the classifier's output is one probability plane per class. */
 export const MAX_CLASSES = 8;
 
+/** The bank holds 24 float planes per channel of the whole image in memory: 2048² → 400 MB per channel. */
+export const MAX_IMAGE_PIXELS = 2048 * 2048;
+
 /** One training image and its sparse labels: 0 = unlabelled, k = classes[k − 1]. */
 export interface LabelledImage {
   name: string;
@@ -60,6 +63,7 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
   for (const image of request.images) {
     const pixels: number[] = [];
     for (let i = 0; i < image.labels.length; i++) if (image.labels[i]! > 0) pixels.push(i);
+    if (pixels.length === 0) continue;
     const selected = Uint32Array.from(pixels);
     const { rows, width } = await featuresAt(image.planes, { sigmas, normalization }, selected);
     const cls = Uint8Array.from(selected, (p) => image.labels[p]! - 1);
@@ -72,7 +76,7 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
   const split = stratifiedSplit(all, request.heldOutFraction ?? 0.2, seededRandom(options.seed ^ 0x5eed));
   const train = selectSamples(all, split.train);
   const heldOut = selectSamples(all, split.heldOut);
-  const mlp = trainMlp(train, standardization(train), options);
+  const mlp = await trainMlp(train, standardization(train), options);
 
   const correct = new Float64Array(classes.length);
   const total = new Float64Array(classes.length);
@@ -150,6 +154,12 @@ function validate(request: TrainRequest, sigmas: number[]): number {
       throw new TrainingInputError(
         `label image of '${image.name}' is ${image.labelsWidth}×${image.labelsHeight}, the image is ${planes.width}×${planes.height}`,
         'labels',
+      );
+    }
+    if (planes.width * planes.height > MAX_IMAGE_PIXELS) {
+      throw new TrainingInputError(
+        `image '${image.name}' is ${planes.width}×${planes.height}; training and preview take up to ${MAX_IMAGE_PIXELS} pixels (crop it)`,
+        'images',
       );
     }
     if (planes.width < side || planes.height < side) {

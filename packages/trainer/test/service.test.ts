@@ -73,6 +73,14 @@ t.test('missing objects and non-images are 400s naming them', async (t) => {
   await objects.put('exp/notes.txt', 'not an image');
   const text = { ...spec, images: [{ channels: { DNA: 'exp/notes.txt' }, labels: 'labels/field-1.png' }] };
   await t.rejects(service.train('lab-a', text), { status: 400, code: 'not_an_image', message: /'exp\/notes.txt'/ });
+  const tiny = await sharp(Buffer.alloc(400, 9), { raw: { width: 20, height: 20, channels: 1 } })
+    .png()
+    .toBuffer();
+  const [model] = await service.list('lab-a', { limit: 1 });
+  await t.rejects(service.preview('lab-a', model!.id, { name: 'tiny.png', bytes: tiny }, 'mask'), {
+    status: 400,
+    message: /the image is 20×20; the model needs at least 32×32/,
+  });
   const noChannel = { ...spec, images: [{ channels: { Cells: 'exp/field-1.tif' }, labels: 'labels/field-1.png' }] };
   await t.rejects(service.train('lab-a', noChannel), { status: 400, message: /no image for channel 'DNA'/ });
 });

@@ -10,8 +10,10 @@ import { securityPlugin } from './plugins/security.js';
 import { servicesPlugin } from './plugins/services.js';
 import { experimentRoutes } from './routes/experiments/index.js';
 import { healthRoutes } from './routes/health/index.js';
+import { imageRoutes } from './routes/images/index.js';
 import { jobRoutes } from './routes/jobs/index.js';
 import { modelRoutes } from './routes/models/index.js';
+import { webRoutes } from './routes/web/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
 
 /**
@@ -45,6 +47,8 @@ export async function app(fastify: FastifyInstance, deps: ApiDeps): Promise<void
   await fastify.register(jobRoutes, { prefix: '/v1/jobs' });
   await fastify.register(webhookRoutes, { prefix: '/v1/webhooks' });
   await fastify.register(modelRoutes, { prefix: '/v1/models' });
+  await fastify.register(imageRoutes, { prefix: '/v1/jobs' });
+  await fastify.register(webRoutes);
 }
 
 /** A ready-to-listen Fastify instance serving the platescale API over the injected dependencies. */

@@ -49,6 +49,10 @@ export class RateLimitedError extends ApiError {
 /** A webhook URL the SSRF guard refuses (scheme, or an address that is loopback/private/link-local/metadata). */
 export class UnsafeWebhookUrlError extends ApiError {
   constructor(url: string, reason: string) {
-    super(`webhook URL '${url}' refused: ${reason}`, { code: 'unsafe_webhook_url', status: 400, details: { field: 'url' } });
+    super(`webhook URL '${url}' refused: ${reason}`, {
+      code: 'unsafe_webhook_url',
+      status: 400,
+      details: { field: 'url' },
+    });
   }
 }

@@ -6,10 +6,13 @@ import type { paths } from './fixtures/openapi-types.js';
 import { build, EXPERIMENT, finishJob } from './helpers/build.js';
 
 const TYPES = new URL('./fixtures/openapi-types.ts', import.meta.url);
+/** The operations this test drives; other route groups evolve without touching the committed types. */
+const PATHS = ['/v1/experiments', '/v1/jobs', '/v1/jobs/{id}', '/v1/jobs/{id}/results'];
 const { app, auth, database } = await build(t);
 
 t.test('the types generated from /openapi.json by openapi-typescript are the committed ones', async (t) => {
   const spec = (await app.inject({ url: '/openapi.json' })).json();
+  spec.paths = Object.fromEntries(PATHS.map((p) => [p, spec.paths[p]]));
   const generated = `// Generated from GET /openapi.json by openapi-typescript (tap --snapshot regenerates it). Do not edit.\n${astToString(await openapiTS(spec))}`;
   if (process.env.TAP_SNAPSHOT === '1') await writeFile(TYPES, generated);
   t.equal(await readFile(TYPES, 'utf8'), generated, 'stale: run `tap --snapshot services/api/test/client.test.ts`');
@@ -19,7 +22,9 @@ t.test('an openapi-fetch client runs a whole job with the generated types only',
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const client = createClient<paths>({ baseUrl: url, headers: { authorization: auth } });
 
-  const experiment = await client.POST('/v1/experiments', { body: { ...EXPERIMENT, channels: [...EXPERIMENT.channels] } });
+  const experiment = await client.POST('/v1/experiments', {
+    body: { ...EXPERIMENT, channels: [...EXPERIMENT.channels] },
+  });
   t.equal(experiment.response.status, 201);
   t.equal(experiment.data?.experimentId, 'AS_09125');
 
@@ -31,7 +36,9 @@ t.test('an openapi-fetch client runs a whole job with the generated types only',
   const jobId = submitted.data!.jobId;
   t.equal(submitted.data?.status, 'RUNNING');
 
-  const bad = await client.POST('/v1/jobs', { body: { experimentId: 'AS_09125', segmentationChannel: 'DNA', batchSize: 0 } });
+  const bad = await client.POST('/v1/jobs', {
+    body: { experimentId: 'AS_09125', segmentationChannel: 'DNA', batchSize: 0 },
+  });
   t.equal(bad.error?.code, 'validation_failed');
   t.equal(bad.error?.field, 'batchSize');
 
@@ -40,7 +47,9 @@ t.test('an openapi-fetch client runs a whole job with the generated types only',
   t.equal(job.data?.status, 'SUCCEEDED');
   t.equal(job.data?.progress.succeeded, 1);
 
-  const results = await client.GET('/v1/jobs/{id}/results', { params: { path: { id: jobId }, query: { level: 'well' } } });
+  const results = await client.GET('/v1/jobs/{id}/results', {
+    params: { path: { id: jobId }, query: { level: 'well' } },
+  });
   const wells = results.data?.items ?? [];
   t.same(
     wells.map((w) => [w.well, w.cellCount, 'fields' in w ? w.fields : null]),

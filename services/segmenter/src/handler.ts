@@ -9,7 +9,7 @@ import {
   type SegmentBatchResult,
   UnavailableError,
 } from '@platescale/shared';
-import { decodeImage, toUnitFloat } from './decode.js';
+import { decodeImage } from './decode.js';
 import { ImageDecodeError, ImageSetError } from './errors.js';
 import type { ChannelImage } from './measure.js';
 import type { SegmentationModel } from './model.js';
@@ -85,7 +85,7 @@ async function processImageSet(
       `'${odd.key}' is ${odd.image.width}x${odd.image.height}, the segmentation channel is ${width}x${height}`,
     );
   }
-  const channels: ChannelImage[] = decoded.map((d) => ({ name: d.name, data: toUnitFloat(d.image) }));
+  const channels: ChannelImage[] = decoded.map((d) => ({ name: d.name, data: d.image.data, scale: 1 / d.image.maxValue }));
   const seg = await segmentImageSet(
     model,
     channels[names.indexOf(batch.segmentationChannel)]!,

@@ -32,8 +32,10 @@ export interface ObjectTable {
 
 export interface ChannelImage {
   name: string;
-  /** Intensities scaled to [0, 1] by the format's maximum (255 or 65535), as CellProfiler scales them. */
-  data: Float32Array;
+  /** Samples; `data[i] * scale` is the intensity in [0, 1] (the format's maximum → 1, as CellProfiler scales). */
+  data: Float32Array | Uint16Array | Uint8Array;
+  /** Default 1 (data already in [0, 1]). */
+  scale?: number;
 }
 
 // scikit-image's perimeter(): weights of the 3x3 border-pixel patterns (centre 1, edge 2, corner 10).
@@ -45,7 +47,60 @@ const PERIMETER_WEIGHTS = (() => {
   return w;
 })();
 
-/** Measures every labelled object on every channel in two passes over the label image. */
+/** Spans of one label within a row: the unit every measurement below iterates over. */
+interface LabelRuns {
+  count: number;
+  label: Int32Array;
+  y: Int32Array;
+  x0: Int32Array;
+  x1: Int32Array;
+}
+
+function labelRuns(labels: Int32Array, width: number, height: number): LabelRuns {
+  let cap = 4096;
+  const out: LabelRuns = {
+    count: 0,
+    label: new Int32Array(cap),
+    y: new Int32Array(cap),
+    x0: new Int32Array(cap),
+    x1: new Int32Array(cap),
+  };
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let x = 0;
+    while (x < width) {
+      const l = labels[row + x]!;
+      if (l === 0) {
+        x++;
+        continue;
+      }
+      const start = x;
+      while (x < width && labels[row + x] === l) x++;
+      if (out.count === cap) {
+        cap *= 2;
+        for (const k of ['label', 'y', 'x0', 'x1'] as const) {
+          const grown = new Int32Array(cap);
+          grown.set(out[k]);
+          out[k] = grown;
+        }
+      }
+      out.label[out.count] = l;
+      out.y[out.count] = y;
+      out.x0[out.count] = start;
+      out.x1[out.count] = x - 1;
+      out.count++;
+    }
+  }
+  return out;
+}
+
+/** Σ k² for k = 0..n. */
+const squares = (n: number) => (n * (n + 1) * (2 * n + 1)) / 6;
+
+/**
+ * Measures every labelled object on every channel. All per-pixel work runs over the objects' row spans
+ * only; the second moments of a span have a closed form.
+ */
 export function measureObjects(
   labels: Int32Array,
   count: number,
@@ -54,6 +109,7 @@ export function measureObjects(
   channels: readonly ChannelImage[],
 ): ObjectTable {
   const m = count + 1;
+  const runs = labelRuns(labels, width, height);
   const area = new Float64Array(m);
   const sx = new Float64Array(m);
   const sy = new Float64Array(m);
@@ -64,52 +120,49 @@ export function measureObjects(
   const maxX = new Int32Array(m).fill(-1);
   const minY = new Int32Array(m).fill(height);
   const maxY = new Int32Array(m).fill(-1);
-  // Row extents of every object ([label, y, xmin, xmax] per row it spans) for the convex hulls, and the
-  // border pixels (a 4-neighbour outside the object) for the perimeters.
-  let runs: Int32Array = new Int32Array(4 * 4096);
-  let nRuns = 0;
-  const lastRun = new Int32Array(m).fill(-1);
-  let border: Int32Array = new Int32Array(4096);
+  // Row extents per object ([y, xmin, xmax] per row; an object can have several spans in a row) for the hulls.
+  const rowStart = new Int32Array(m + 1);
+  let border = new Int32Array(4096);
   let nBorder = 0;
-
-  for (let y = 0; y < height; y++) {
+  let lastLabel = -1;
+  let lastY = -1;
+  for (let r = 0; r < runs.count; r++) {
+    const l = runs.label[r]!;
+    const y = runs.y[r]!;
+    const x0 = runs.x0[r]!;
+    const x1 = runs.x1[r]!;
+    const n = x1 - x0 + 1;
+    const sumX = (n * (x0 + x1)) / 2;
+    area[l]! += n;
+    sx[l]! += sumX;
+    sy[l]! += n * y;
+    sxx[l]! += squares(x1) - (x0 > 0 ? squares(x0 - 1) : 0);
+    syy[l]! += n * y * y;
+    sxy[l]! += y * sumX;
+    if (x0 < minX[l]!) minX[l] = x0;
+    if (x1 > maxX[l]!) maxX[l] = x1;
+    if (y < minY[l]!) minY[l] = y;
+    if (y > maxY[l]!) maxY[l] = y;
+    if (l !== lastLabel || y !== lastY) rowStart[l + 1]! += 3;
+    lastLabel = l;
+    lastY = y;
+    // Border pixels: a 4-neighbour outside the object (or the image).
     const row = y * width;
-    for (let x = 0; x < width; x++) {
+    for (let x = x0; x <= x1; x++) {
       const i = row + x;
-      const l = labels[i]!;
-      if (l === 0) continue;
-      area[l]!++;
-      sx[l]! += x;
-      sy[l]! += y;
-      sxx[l]! += x * x;
-      syy[l]! += y * y;
-      sxy[l]! += x * y;
-      if (x < minX[l]!) minX[l] = x;
-      if (x > maxX[l]!) maxX[l] = x;
-      if (y < minY[l]!) minY[l] = y;
-      maxY[l] = y;
-      const r = lastRun[l]!;
-      if (r >= 0 && runs[r + 1] === y) runs[r + 3] = x;
-      else {
-        if (nRuns + 4 > runs.length) runs = grow(runs);
-        runs[nRuns] = l;
-        runs[nRuns + 1] = y;
-        runs[nRuns + 2] = x;
-        runs[nRuns + 3] = x;
-        lastRun[l] = nRuns;
-        nRuns += 4;
-      }
       if (
-        x === 0 ||
-        x === width - 1 ||
+        x === x0 ||
+        x === x1 ||
         y === 0 ||
         y === height - 1 ||
-        labels[i - 1] !== l ||
-        labels[i + 1] !== l ||
         labels[i - width] !== l ||
         labels[i + width] !== l
       ) {
-        if (nBorder === border.length) border = grow(border);
+        if (nBorder === border.length) {
+          const grown = new Int32Array(border.length * 2);
+          grown.set(border);
+          border = grown;
+        }
         border[nBorder++] = i;
       }
     }
@@ -137,18 +190,24 @@ export function measureObjects(
     perimeter[l]! += PERIMETER_WEIGHTS[code] ?? 0;
   }
 
-  // Group the row extents by object (counting sort keeps each object's rows in increasing y).
-  const rowStart = new Int32Array(m + 1);
-  for (let r = 0; r < nRuns; r += 4) rowStart[runs[r]! + 1]! += 3;
+  // Row extents grouped by object, rows in increasing y (runs come in raster order).
   for (let l = 1; l <= m; l++) rowStart[l]! += rowStart[l - 1]!;
   const rows = new Int32Array(rowStart[m]!);
-  const fill = rowStart.slice(0, m);
-  for (let r = 0; r < nRuns; r += 4) {
-    const at = fill[runs[r]!]!;
-    rows[at] = runs[r + 1]!;
-    rows[at + 1] = runs[r + 2]!;
-    rows[at + 2] = runs[r + 3]!;
-    fill[runs[r]!] = at + 3;
+  const next = rowStart.slice(0, m);
+  const lastRow = new Int32Array(m).fill(-1);
+  for (let r = 0; r < runs.count; r++) {
+    const l = runs.label[r]!;
+    const y = runs.y[r]!;
+    if (lastRow[l] === y) {
+      rows[next[l]! - 1] = runs.x1[r]!;
+      continue;
+    }
+    lastRow[l] = y;
+    const at = next[l]!;
+    rows[at] = y;
+    rows[at + 1] = runs.x0[r]!;
+    rows[at + 2] = runs.x1[r]!;
+    next[l] = at + 3;
   }
 
   const columns = new Map<string, Float64Array>();
@@ -157,9 +216,8 @@ export function measureObjects(
     columns.set(name, c);
     return c;
   };
-  const [cArea, cPerim, cForm, cEcc, cSolid, cExtent, cMajor, cMinor, cOrient, cDiam, cX, cY] = SHAPE_FEATURES.map(
-    col,
-  ) as [Float64Array, ...Float64Array[]];
+  const [cArea, cPerim, cForm, cEcc, cSolid, cExtent, cMajor, cMinor, cOrient, cDiam, cX, cY] =
+    SHAPE_FEATURES.map(col) as [Float64Array, ...Float64Array[]];
   for (let l = 1; l <= count; l++) {
     const k = l - 1;
     const a = area[l]!;
@@ -181,8 +239,9 @@ export function measureObjects(
     cExtent![k] = a / ((maxX[l]! - minX[l]! + 1) * (maxY[l]! - minY[l]! + 1));
     cMajor![k] = 4 * Math.sqrt(l1);
     cMinor![k] = 4 * Math.sqrt(l2);
-    // scikit-image's orientation (angle between the row axis and the major axis), in degrees as CellProfiler reports it.
-    cOrient![k] = vyy === vxx ? (vxy < 0 ? -45 : 45) : (0.5 * Math.atan2(2 * vxy, vyy - vxx) * 180) / Math.PI;
+    // scikit-image's orientation (angle between the row axis and the major axis), in degrees as CellProfiler
+    // reports it. (scikit-image special-cases exactly equal variances with the opposite sign; not copied.)
+    cOrient![k] = (0.5 * Math.atan2(2 * vxy, vyy - vxx) * 180) / Math.PI;
     cDiam![k] = Math.sqrt((4 * a) / Math.PI);
     cX![k] = mx;
     cY![k] = my;
@@ -193,29 +252,32 @@ export function measureObjects(
     const sumSq = new Float64Array(m);
     const max = new Float64Array(m);
     const data = ch.data;
-    for (let i = 0; i < labels.length; i++) {
-      const l = labels[i]!;
-      if (l === 0) continue;
-      const v = data[i]!;
-      sum[l]! += v;
-      sumSq[l]! += v * v;
-      if (v > max[l]!) max[l] = v;
+    for (let r = 0; r < runs.count; r++) {
+      const l = runs.label[r]!;
+      const row = runs.y[r]! * width;
+      let s = 0;
+      let s2 = 0;
+      let hi = max[l]!;
+      for (let i = row + runs.x0[r]!, end = row + runs.x1[r]!; i <= end; i++) {
+        const v = data[i]!;
+        s += v;
+        s2 += v * v;
+        if (v > hi) hi = v;
+      }
+      sum[l]! += s;
+      sumSq[l]! += s2;
+      max[l] = hi;
     }
+    const scale = ch.scale ?? 1;
     const [integrated, mean, std, maxC] = INTENSITY_FEATURES.map((f) => col(`${f}_${ch.name}`)) as Float64Array[];
     for (let l = 1; l <= count; l++) {
       const a = area[l]!;
       const mu = sum[l]! / a;
-      integrated![l - 1] = sum[l]!;
-      mean![l - 1] = mu;
-      std![l - 1] = Math.sqrt(Math.max(0, sumSq[l]! / a - mu * mu));
-      maxC![l - 1] = max[l]!;
+      integrated![l - 1] = sum[l]! * scale;
+      mean![l - 1] = mu * scale;
+      std![l - 1] = Math.sqrt(Math.max(0, sumSq[l]! / a - mu * mu)) * scale;
+      maxC![l - 1] = max[l]! * scale;
     }
   }
   return { count, columns };
-}
-
-function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }

@@ -1,9 +1,7 @@
-import { declump } from './declump.js';
 import { ImageSetError } from './errors.js';
-import { filterObjects } from './filter.js';
+import { identifyObjects } from './identify.js';
 import { type ChannelImage, measureObjects, type ObjectTable } from './measure.js';
 import { predict, type SegmentationModel, type ThresholdMethod } from './model.js';
-import { distanceTransform, fillHoles } from './morphology.js';
 import { thresholdLi, thresholdOtsu } from './threshold.js';
 
 export interface SegmentOptions {
@@ -43,6 +41,15 @@ export interface Segmentation {
   threshold: number;
 }
 
+/** A channel as the model takes it: float32 in [0, 1]. */
+function unitFloat(c: ChannelImage): Float32Array {
+  const scale = c.scale ?? 1;
+  if (c.data instanceof Float32Array && scale === 1) return c.data;
+  const out = new Float32Array(c.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = c.data[i]! * scale;
+  return out;
+}
+
 function foregroundCut(model: SegmentationModel, map: Float32Array, method: ThresholdMethod): number {
   if (method === 'li') return thresholdLi(map);
   if (method === 'otsu') return thresholdOtsu(map);
@@ -68,7 +75,7 @@ export async function segmentImageSet(
   }
   const map = await predict(
     model,
-    inputs.map((c) => c.data),
+    inputs.map(unitFloat),
     width,
     height,
     options.tileSize,
@@ -76,10 +83,7 @@ export async function segmentImageSet(
   const threshold = foregroundCut(model, map, options.threshold ?? model.threshold);
   const mask = new Uint8Array(map.length);
   for (let i = 0; i < map.length; i++) mask[i] = map[i]! > threshold ? 1 : 0;
-  fillHoles(mask, width, height, options.maxHoleArea);
-  const distance = distanceTransform(mask, width, height);
-  const { labels, count } = declump(mask, distance, width, height, options.minDynamic);
-  const kept = filterObjects(labels, count, width, height, options);
-  const table = measureObjects(labels, kept, width, height, channels);
+  const { labels, count } = identifyObjects(mask, width, height, options);
+  const table = measureObjects(labels, count, width, height, channels);
   return { width, height, labels, objects: model.objects, table, threshold };
 }

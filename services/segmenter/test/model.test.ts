@@ -16,7 +16,7 @@ function model(inputShape: (number | string)[], type: 'float32' | 'int64' = 'flo
 t.test('the committed default model is what scripts/build-default-model.ts builds', async (t) => {
   t.same(Buffer.from(readFileSync(DEFAULT_MODEL_PATH)), Buffer.from(buildDefaultModel()));
   const m = await loadModel('default', buildDefaultModel());
-  t.match(m, { channels: 1, output: 'intensity', threshold: 'otsu', halo: 3, objects: 'Nuclei' });
+  t.match(m, { channels: 1, output: 'intensity', threshold: 'otsu', halo: 2, objects: 'Nuclei' });
 });
 
 t.test('input and output shapes and types are checked at load', async (t) => {

@@ -1,25 +1,16 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ImageSet, ObjectStore } from '@platescale/shared';
 import { type GroundTruth, writePlate } from '@platescale/synthetic';
 import { intOption, parseCommandArgs } from '../lib/args.js';
-import {
-  EXAMPLE_CHANNELS,
-  EXAMPLE_PLATE,
-  EXAMPLE_REFERENCE_COUNT,
-  EXAMPLE_WELL,
-  exampleFiles,
-} from '../lib/example-field.js';
+import { DEMO_EXPERIMENT, DEMO_PREFIX, uploadDemoImages } from '../lib/demo-plate.js';
+import { EXAMPLE_CHANNELS, EXAMPLE_PLATE, EXAMPLE_REFERENCE_COUNT, EXAMPLE_WELL } from '../lib/example-field.js';
 import { localClient, startPlatform } from '../lib/platform.js';
 import { writeReportDir } from '../lib/report-files.js';
 import type { WellRow } from '../lib/results.js';
 
 import { type JobRun, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
 import { formatTable } from '../lib/table.js';
-
-const EXPERIMENT = 'demo';
-const PREFIX = `experiments/${EXPERIMENT}/`;
 
 /**
  * `platescale demo [--json FILE] [--out DIR] [--seed N] [--fields N] [--batch-size N]`: a deterministic synthetic
@@ -55,19 +46,19 @@ export async function run(args: string[]): Promise<number> {
     );
     log(`generating the synthetic plate (96 wells × ${fields} fields, 2 channels, 512², 16-bit, seed ${seed})…`);
     const truth = await writePlate(scratch, { seed, fields });
-    const manifest = await uploadImages(objects, scratch, truth);
+    const manifest = await uploadDemoImages(objects, scratch, truth);
 
     const run = await runJob(
       client,
       {
-        experimentId: EXPERIMENT,
+        experimentId: DEMO_EXPERIMENT,
         plateFormat: 96,
-        imagePrefix: PREFIX,
+        imagePrefix: DEMO_PREFIX,
         naming: 'manifest',
         channels: EXAMPLE_CHANNELS,
         manifest,
       },
-      { experimentId: EXPERIMENT, segmentationChannel: 'DNA', batchSize, maxConcurrency: config.WORKERS },
+      { experimentId: DEMO_EXPERIMENT, segmentationChannel: 'DNA', batchSize, maxConcurrency: config.WORKERS },
     );
     const report = { ...jobReport(run), ...groundTruthReport(run.wells, truth) };
 
@@ -96,28 +87,6 @@ export async function run(args: string[]): Promise<number> {
     await platform.close();
     await rm(scratch, { recursive: true, force: true });
   }
-}
-
-/** Copies the generated plate and the example field into the object store; returns the explicit manifest. */
-async function uploadImages(objects: ObjectStore, dir: string, truth: GroundTruth): Promise<ImageSet[]> {
-  const manifest: ImageSet[] = [];
-  for (const f of truth.fields) {
-    const images: Record<string, string> = {};
-    for (const [c, name] of f.files.entries()) {
-      const key = `${PREFIX}${truth.plate}/${name}`;
-      await objects.put(key, await readFile(join(dir, name)));
-      images[truth.channels[c]!] = key;
-    }
-    manifest.push({ plate: truth.plate, well: f.well, field: f.field, images });
-  }
-  const example: Record<string, string> = {};
-  for (const [c, file] of (await exampleFiles()).entries()) {
-    const key = `${PREFIX}${EXAMPLE_PLATE}/${file.name}`;
-    await objects.put(key, file.body);
-    example[EXAMPLE_CHANNELS[c]!] = key;
-  }
-  manifest.push({ plate: EXAMPLE_PLATE, well: EXAMPLE_WELL, field: 0, images: example });
-  return manifest;
 }
 
 function trueWellCounts(truth: GroundTruth): Map<string, number> {

@@ -21,7 +21,9 @@ export async function run(args: string[]): Promise<number> {
     .map((s) => s.trim())
     .filter(Boolean);
   const created = await createApiKeyForConfig(loadConfig(), { tenant: values.tenant, scopes });
-  process.stdout.write(`created key ${created.keyId} for tenant ${created.tenantId} (scopes ${created.scopes.join(',')})\n`);
+  process.stdout.write(
+    `created key ${created.keyId} for tenant ${created.tenantId} (scopes ${created.scopes.join(',')})\n`,
+  );
   process.stdout.write(`${created.key}\n`);
   return 0;
 }

@@ -39,11 +39,16 @@ export async function startPlatform(opts: { env?: NodeJS.ProcessEnv; host?: stri
   }
 }
 
-/** A client with a fresh key of its own, so the CLI goes through the same front door as a lab system. */
-export async function localClient(platform: Platform, tenant = 'local'): Promise<ApiClient> {
+/** A fresh API key of a local user (the CLI's own client; the web UI's e2e test signs in with one). */
+export async function localKey(platform: Platform, tenant = 'local'): Promise<string> {
   const { key } = await createApiKey(platform.runtime.database, {
     tenant,
     scopes: ['jobs:write', 'jobs:read', 'models:write', 'webhooks:manage'],
   });
-  return new ApiClient(platform.url, key);
+  return key;
+}
+
+/** A client with a fresh key of its own, so the CLI goes through the same front door as a lab system. */
+export async function localClient(platform: Platform, tenant = 'local'): Promise<ApiClient> {
+  return new ApiClient(platform.url, await localKey(platform, tenant));
 }

@@ -1,6 +1,7 @@
 // The CLI reaches the database only through @platescale/api; the test reads it directly to see what was stored.
-import { openDatabase, tables } from '../../../db/src/index.js';
+
 import t from 'tap';
+import { openDatabase, tables } from '../../../db/src/index.js';
 
 t.test('keys create prints the key alone on the last line; only its hash is stored', async (t) => {
   const home = t.testdir();

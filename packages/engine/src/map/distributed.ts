@@ -198,7 +198,10 @@ export async function runDistributedMap(
     );
   }
   run.finish(failure ? 'FAILED' : 'SUCCEEDED', services.now());
-  history?.add(failure ? 'MapRunFailed' : 'MapRunSucceeded', { mapRunArn });
+  history?.add(
+    failure ? 'MapRunFailed' : 'MapRunSucceeded',
+    failure ? { mapRunArn, error: failure.error, cause: failure.cause } : { mapRunArn },
+  );
   await top.registerMapRun(name, run);
   if (failure) throw failure;
   return output;

@@ -13,9 +13,9 @@ t.test('s3:listObjectsV2 pages past 1,000 keys and shapes items as Step Function
     { Resource: 'arn:aws:states:::s3:listObjectsV2', Parameters: { Bucket: 'photos', 'Prefix.$': '$.prefix' } },
     objects,
     scope,
-  )) as { Key: string }[];
+  )) as { Key: string; Etag: string }[];
   t.equal(items.length, 1203);
-  const { Etag, ...rest } = items[0] as { Etag: string };
+  const { Etag, ...rest } = items[0]!;
   t.match(Etag, /^"[0-9a-f]{32}"$/);
   t.same(rest, {
     Key: 'images/00000.jpg',

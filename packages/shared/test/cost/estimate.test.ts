@@ -6,7 +6,7 @@ import { ValidationError } from '../../src/errors.js';
 const usage = { imageSets: 1000, batchSize: 10, channels: 3, segmenterSeconds: 2000 };
 
 t.test('a 1000-image-set Express job, priced line by line', async (t) => {
-  const cost = estimateJobCost(usage);
+  const cost = estimateJobCost(usage, { segmenterMemoryMb: 2048 });
   const { lambda, stepFunctions, s3, eventBridge } = cost.breakdown;
   t.equal(cost.deployment.batches, 100);
   t.equal(lambda.gbSeconds, 4000, '2000 s at 2048 MB');
@@ -36,6 +36,7 @@ t.test('a 1000-image-set Express job, priced line by line', async (t) => {
 t.test('Standard children are priced per transition, arm64 and memory from the deployment', async (t) => {
   const express = estimateJobCost(usage);
   const standard = estimateJobCost(usage, { mapChildExecutionType: 'STANDARD' });
+  t.equal(express.deployment.segmenterMemoryMb, 1769, 'the deployed default: one full vCPU');
   t.equal(standard.breakdown.stepFunctions.standardTransitions, 103);
   t.equal(standard.breakdown.stepFunctions.expressRequests, 0);
   t.ok(standard.breakdown.stepFunctions.usd > express.breakdown.stepFunctions.usd);
@@ -47,7 +48,10 @@ t.test('Standard children are priced per transition, arm64 and memory from the d
 t.test(
   'measured ListImageSets/Aggregate seconds count at the aggregator memory; an empty job costs little',
   async (t) => {
-    const withOthers = estimateJobCost({ ...usage, listImageSetsSeconds: 2, aggregateSeconds: 6 });
+    const withOthers = estimateJobCost(
+      { ...usage, listImageSetsSeconds: 2, aggregateSeconds: 6 },
+      { segmenterMemoryMb: 2048 },
+    );
     t.equal(withOthers.breakdown.lambda.gbSeconds, 4000 + 8);
     const empty = estimateJobCost({ imageSets: 0, batchSize: 10, channels: 3, segmenterSeconds: 0 });
     t.equal(empty.deployment.batches, 0);

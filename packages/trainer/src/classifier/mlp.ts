@@ -55,9 +55,14 @@ function param(size: number, decay: boolean): Param {
 /**
  * Trains on standardized features with mini-batch Adam and a class-balanced cross-entropy (strokes of one class
  * are often far longer than the other's). Deterministic: initialisation and batch order come from `seed`.
- * Returns the network with the standardization folded into its first layer, so it takes raw features.
+ * Returns the network with the standardization folded into its first layer, so it takes raw features. Yields to the
+ * event loop after every epoch: training runs inside the API process, which must keep answering meanwhile.
  */
-export function trainMlp(samples: Samples, norm: Standardization, options: MlpOptions = DEFAULT_MLP_OPTIONS): Mlp {
+export async function trainMlp(
+  samples: Samples,
+  norm: Standardization,
+  options: MlpOptions = DEFAULT_MLP_OPTIONS,
+): Promise<Mlp> {
   const { count, width, classCount } = samples;
   const sizes = options.hidden > 0 ? [width, options.hidden, classCount] : [width, classCount];
   const random = seededRandom(options.seed);
@@ -85,6 +90,7 @@ export function trainMlp(samples: Samples, norm: Standardization, options: MlpOp
   let step = 0;
 
   for (let epoch = 0; epoch < options.epochs; epoch++) {
+    if (epoch > 0) await new Promise(setImmediate);
     shuffle(order, random);
     for (let start = 0; start < count; start += options.batchSize) {
       const end = Math.min(count, start + options.batchSize);

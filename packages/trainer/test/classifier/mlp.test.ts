@@ -1,6 +1,6 @@
 import t from 'tap';
 import { type Samples, standardization, stratifiedSplit } from '../../src/classifier/dataset.js';
-import { DEFAULT_MLP_OPTIONS, predict, trainMlp } from '../../src/classifier/mlp.js';
+import { DEFAULT_MLP_OPTIONS, type Mlp, predict, trainMlp } from '../../src/classifier/mlp.js';
 import { seededRandom } from '../../src/classifier/random.js';
 
 /** Class 1 inside a ring (not linearly separable), on features of very different scales. */
@@ -17,7 +17,7 @@ function ring(count: number, seed: number): Samples {
   return { features, classes, count, width: 3, classCount: 2 };
 }
 
-function accuracy(samples: Samples, mlp: ReturnType<typeof trainMlp>): number {
+function accuracy(samples: Samples, mlp: Mlp): number {
   let ok = 0;
   for (let i = 0; i < samples.count; i++) {
     const p = predict(mlp, samples.features.subarray(i * 3, i * 3 + 3));
@@ -28,7 +28,7 @@ function accuracy(samples: Samples, mlp: ReturnType<typeof trainMlp>): number {
 
 t.test('the MLP learns a non-linear boundary on raw features (standardization is folded in)', async (t) => {
   const train = ring(3000, 1);
-  const mlp = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 40 });
+  const mlp = await trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 40 });
   t.ok(accuracy(ring(1000, 2), mlp) > 0.95, 'held-out accuracy');
   t.same(
     mlp.layers.map((l) => [l.inputs, l.outputs]),
@@ -41,11 +41,11 @@ t.test('the MLP learns a non-linear boundary on raw features (standardization is
 
 t.test('hidden 0 is logistic regression; training is deterministic given the seed', async (t) => {
   const train = ring(500, 3);
-  const logistic = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, hidden: 0, epochs: 5 });
+  const logistic = await trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, hidden: 0, epochs: 5 });
   t.equal(logistic.layers.length, 1);
-  const a = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 9 });
-  const b = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 9 });
-  const c = trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 10 });
+  const a = await trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 9 });
+  const b = await trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 9 });
+  const c = await trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 3, seed: 10 });
   t.same(a, b);
   t.notSame(a, c);
 });

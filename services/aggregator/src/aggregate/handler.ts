@@ -27,21 +27,29 @@ export interface AggregateDeps {
   events: EventBus;
 }
 
+type TerminalStatus = Exclude<JobStatus, 'QUEUED' | 'RUNNING' | 'CANCELLED'>;
+
 /** What the Aggregate task returns to the workflow: counts only (the results are in the tables). */
 export interface AggregateOutput {
   jobId: string;
-  status: Exclude<JobStatus, 'QUEUED' | 'RUNNING' | 'CANCELLED'>;
+  status: TerminalStatus;
   imagesTotal: number;
   imagesSucceeded: number;
   imagesFailed: number;
   wells: number;
+  /** The completion event's sequence (its outbox id). */
   sequence: number;
 }
 
+type Job = typeof jobs.$inferSelect;
+type EventBase = Omit<
+  AnalysisJobEventDetail,
+  'sequence' | 'status' | 'imagesTotal' | 'imagesSucceeded' | 'imagesFailed' | 'failures'
+>;
+
 /** Longest error cause carried in an event (a Lambda's Cause holds a whole stack trace). */
 const MAX_CAUSE = 4096;
-
-type TerminalStatus = AggregateOutput['status'];
+const MAX_FAILURE_MESSAGE = 500;
 
 export function jobStatus(total: number, failed: number, toleratedPercentage: number): TerminalStatus {
   if (failed === 0) return 'SUCCEEDED';
@@ -49,16 +57,67 @@ export function jobStatus(total: number, failed: number, toleratedPercentage: nu
   return 'FAILED';
 }
 
-async function loadJob(db: Db, jobId: string) {
-  const [job] = await db.select().from(jobs).where(eq(jobs.id, jobId));
-  if (!job) throw new NotFoundError('Job', jobId);
-  return job;
+async function imageSetsInManifest(objects: ObjectStore, key: string): Promise<number> {
+  if (!(await objects.head(key))) return 0;
+  return (JSON.parse((await objects.get(key)).toString()) as ImageSet[]).length;
 }
 
-async function manifestSize(objects: ObjectStore, key: string): Promise<number> {
-  const head = await objects.head(key);
-  if (!head) return 0;
-  return (JSON.parse((await objects.get(key)).toString()) as ImageSet[]).length;
+/** The Map ended: results of every level plus the completion event, in one transaction. */
+async function aggregateResults(
+  deps: AggregateDeps,
+  job: Job,
+  base: EventBase,
+  input: AggregateInput & { resultWriterDetails: { Bucket: string; Key: string } },
+): Promise<AggregateOutput> {
+  const { mapRunArn, results } = await readMapResults(deps.objects, input.resultWriterDetails);
+  const analysis = analyzeJob(results, await loadPlateMap(deps.db, job));
+  const failed = results.filter((r): r is ImageFailure => !r.ok);
+  const status = jobStatus(results.length, failed.length, job.toleratedFailurePercentage);
+  const counts = {
+    imagesTotal: results.length,
+    imagesSucceeded: results.length - failed.length,
+    imagesFailed: failed.length,
+  };
+  const detail = {
+    ...base,
+    ...counts,
+    status,
+    failures: failed.slice(0, MAX_FAILURES_IN_EVENT).map((r) => ({
+      plate: r.plate,
+      well: r.well,
+      field: r.field,
+      error: `${r.error.type}: ${r.error.message}`.slice(0, MAX_FAILURE_MESSAGE),
+    })),
+    ...(status === 'FAILED'
+      ? { error: { error: 'ToleratedFailureExceeded', cause: `${failed.length} of ${results.length} images failed` } }
+      : {}),
+  };
+  const dedupeKey = `${job.id}:results:${input.mapRunArn ?? mapRunArn ?? input.resultWriterDetails.Key}`;
+  const sequence = await deps.db.transaction(async (tx) => {
+    await writeResults(tx, job.id, analysis);
+    return enqueueEvent(tx, dedupeKey, detail);
+  });
+  return { jobId: job.id, status, ...counts, wells: analysis.wells.length, sequence };
+}
+
+/** ReportFailure: the workflow caught an error; the job failed as a whole. */
+async function reportFailure(
+  deps: AggregateDeps,
+  job: Job,
+  base: EventBase,
+  input: AggregateInput & { error: { Error: string; Cause?: string } },
+): Promise<AggregateOutput> {
+  const total = await imageSetsInManifest(deps.objects.withBucket(input.bucket), `${job.resultsPrefix}manifest.json`);
+  const error = {
+    error: input.error.Error,
+    ...(input.error.Cause ? { cause: input.error.Cause.slice(0, MAX_CAUSE) } : {}),
+  };
+  const counts = { imagesTotal: total, imagesSucceeded: 0, imagesFailed: total };
+  const fingerprint = createHash('sha256').update(JSON.stringify(error)).digest('hex').slice(0, 16);
+  const sequence = await deps.db.transaction((tx) =>
+    enqueueEvent(tx, `${job.id}:failed:${fingerprint}`, { ...base, ...counts, status: 'FAILED', failures: [], error }),
+  );
+  return { jobId: job.id, status: 'FAILED', ...counts, wells: 0, sequence };
 }
 
 /**
@@ -69,9 +128,10 @@ async function manifestSize(objects: ObjectStore, key: string): Promise<number> 
 export function createAggregateHandler(deps: AggregateDeps): (input: AggregateInput) => Promise<AggregateOutput> {
   const publisher = createOutboxPublisher(deps);
   return async (input) => {
-    const job = await loadJob(deps.db, input.jobId);
-    const base = {
-      schemaVersion: 1 as const,
+    const [job] = await deps.db.select().from(jobs).where(eq(jobs.id, input.jobId));
+    if (!job) throw new NotFoundError('Job', input.jobId);
+    const base: EventBase = {
+      schemaVersion: 1,
       jobId: job.id,
       experimentId: job.experimentId,
       tenantId: job.tenantId,
@@ -79,77 +139,11 @@ export function createAggregateHandler(deps: AggregateDeps): (input: AggregateIn
       resultsPrefix: job.resultsPrefix,
       occurredAt: new Date().toISOString(),
     };
+    const { error, resultWriterDetails } = input;
     let output: AggregateOutput;
-    if (input.error) {
-      const total = await manifestSize(deps.objects.withBucket(input.bucket), `${job.resultsPrefix}manifest.json`);
-      const error = {
-        error: input.error.Error,
-        ...(input.error.Cause ? { cause: input.error.Cause.slice(0, MAX_CAUSE) } : {}),
-      };
-      const detail: Omit<AnalysisJobEventDetail, 'sequence'> = {
-        ...base,
-        status: 'FAILED',
-        imagesTotal: total,
-        imagesSucceeded: 0,
-        imagesFailed: total,
-        failures: [],
-        error,
-      };
-      const fingerprint = createHash('sha256').update(JSON.stringify(error)).digest('hex').slice(0, 16);
-      const sequence = await deps.db.transaction((tx) => enqueueEvent(tx, `${job.id}:failed:${fingerprint}`, detail));
-      output = {
-        jobId: job.id,
-        status: 'FAILED',
-        imagesTotal: total,
-        imagesSucceeded: 0,
-        imagesFailed: total,
-        wells: 0,
-        sequence,
-      };
-    } else {
-      if (!input.resultWriterDetails) {
-        throw new ValidationError('an aggregate input needs resultWriterDetails or error', 'resultWriterDetails');
-      }
-      const { mapRunArn, results } = await readMapResults(deps.objects, input.resultWriterDetails);
-      const analysis = analyzeJob(results, await loadPlateMap(deps.db, job));
-      const failed = results.filter((r): r is ImageFailure => !r.ok);
-      const status = jobStatus(results.length, failed.length, job.toleratedFailurePercentage);
-      const detail: Omit<AnalysisJobEventDetail, 'sequence'> = {
-        ...base,
-        status,
-        imagesTotal: results.length,
-        imagesSucceeded: results.length - failed.length,
-        imagesFailed: failed.length,
-        failures: failed.slice(0, MAX_FAILURES_IN_EVENT).map((r) => ({
-          plate: r.plate,
-          well: r.well,
-          field: r.field,
-          error: `${r.error.type}: ${r.error.message}`.slice(0, 500),
-        })),
-        ...(status === 'FAILED'
-          ? {
-              error: {
-                error: 'ToleratedFailureExceeded',
-                cause: `${failed.length} of ${results.length} images failed`,
-              },
-            }
-          : {}),
-      };
-      const dedupeKey = `${job.id}:results:${input.mapRunArn ?? mapRunArn ?? input.resultWriterDetails.Key}`;
-      const sequence = await deps.db.transaction(async (tx) => {
-        await writeResults(tx, job.id, analysis);
-        return enqueueEvent(tx, dedupeKey, detail);
-      });
-      output = {
-        jobId: job.id,
-        status,
-        imagesTotal: detail.imagesTotal,
-        imagesSucceeded: detail.imagesSucceeded,
-        imagesFailed: detail.imagesFailed,
-        wells: analysis.wells.length,
-        sequence,
-      };
-    }
+    if (error) output = await reportFailure(deps, job, base, { ...input, error });
+    else if (resultWriterDetails) output = await aggregateResults(deps, job, base, { ...input, resultWriterDetails });
+    else throw new ValidationError('an aggregate input needs resultWriterDetails or error', 'resultWriterDetails');
     await publisher.publishPending({ jobId: job.id });
     return output;
   };

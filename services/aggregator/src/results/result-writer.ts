@@ -35,20 +35,21 @@ function parseJson<T>(key: string, text: string | Buffer): T {
 const decode = <T>(key: string, value: string | T | undefined): T | undefined =>
   typeof value === 'string' ? parseJson<T>(key, value) : value;
 
-/** Every item of a child execution that did not succeed failed with the child's error. */
-function failedItems(key: string, child: ChildExecutionResult, fallbackError: string): ImageFailure[] {
-  const input = decode<{ Items?: ImageSet[] }>(key, child.Input);
-  const items = input?.Items;
+function itemsOf(key: string, child: ChildExecutionResult): ImageSet[] {
+  const items = decode<{ Items?: ImageSet[] }>(key, child.Input)?.Items;
   if (!Array.isArray(items)) throw new ResultWriterFormatError(key, `child ${child.ExecutionArn ?? '?'} has no Items`);
-  const type = child.Error ?? fallbackError;
-  return items.map((item) => ({
-    plate: item.plate,
-    well: item.well,
-    field: item.field,
-    ok: false,
-    error: { type, message: child.Cause ?? type },
-  }));
+  return items;
 }
+
+const failure = (item: ImageSet, type: string, message: string): ImageFailure => ({
+  plate: item.plate,
+  well: item.well,
+  field: item.field,
+  ok: false,
+  error: { type, message },
+});
+
+const idOf = (r: { plate: string; well: string; field: number }) => `${r.plate}\u0000${r.well}\u0000${r.field}`;
 
 /** A successful child's results, one per item; an item the segmenter did not answer for is a failure. */
 function succeededItems(key: string, child: ChildExecutionResult): ImageResult[] {
@@ -56,21 +57,11 @@ function succeededItems(key: string, child: ChildExecutionResult): ImageResult[]
   if (!output || !Array.isArray(output.results)) {
     throw new ResultWriterFormatError(key, `child ${child.ExecutionArn ?? '?'} output has no results array`);
   }
-  const input = decode<{ Items?: ImageSet[] }>(key, child.Input);
-  const answered = new Set(output.results.map((r) => `${r.plate}\u0000${r.well}\u0000${r.field}`));
-  const missing = (input?.Items ?? []).filter((i) => !answered.has(`${i.plate}\u0000${i.well}\u0000${i.field}`));
+  const answered = new Set(output.results.map(idOf));
+  const missing = itemsOf(key, child).filter((item) => !answered.has(idOf(item)));
   return [
     ...output.results,
-    ...failedItems(
-      key,
-      {
-        ...child,
-        Input: { Items: missing },
-        Error: 'MissingResult',
-        Cause: 'the segmenter returned no result for this image set',
-      },
-      'MissingResult',
-    ),
+    ...missing.map((item) => failure(item, 'MissingResult', 'the segmenter returned no result for this image set')),
   ];
 }
 
@@ -94,8 +85,13 @@ export async function readMapResults(
       const children = parseJson<ChildExecutionResult[]>(file.Key, await objects.withBucket(bucket).get(file.Key));
       if (!Array.isArray(children)) throw new ResultWriterFormatError(file.Key, 'not an array of executions');
       for (const child of children) {
-        if (status === 'SUCCEEDED') results.push(...succeededItems(file.Key, child));
-        else results.push(...failedItems(file.Key, child, status === 'PENDING' ? 'NotRun' : 'ChildExecutionFailed'));
+        if (status === 'SUCCEEDED') {
+          results.push(...succeededItems(file.Key, child));
+          continue;
+        }
+        // Every item of a child that did not succeed failed with the child's error; PENDING ones never ran.
+        const type = child.Error ?? (status === 'PENDING' ? 'NotRun' : 'ChildExecutionFailed');
+        results.push(...itemsOf(file.Key, child).map((item) => failure(item, type, child.Cause ?? type)));
       }
     }
   }

@@ -31,7 +31,10 @@ export async function createApiKey(
   }
   const unknown = opts.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (unknown.length > 0 || opts.scopes.length === 0) {
-    throw new ValidationError(`scopes must be a non-empty subset of ${SCOPES.join(', ')} (got ${opts.scopes.join(',')})`, 'scopes');
+    throw new ValidationError(
+      `scopes must be a non-empty subset of ${SCOPES.join(', ')} (got ${opts.scopes.join(',')})`,
+      'scopes',
+    );
   }
   const scopes = [...new Set(opts.scopes)] as Scope[];
   const key = `psk_${randomBytes(24).toString('base64url')}`;

@@ -38,7 +38,10 @@ function fromValidation(err: FastifyError): ProblemBody {
   const leaf = (params.missingProperty ?? params.additionalProperty) as string | undefined;
   const field = [path, leaf].filter(Boolean).join('.') || undefined;
   const where = err.validationContext ?? 'body';
-  const detail = leaf && params.additionalProperty ? `${where}/${field} is not allowed` : `${where}${field ? `/${field}` : ''} ${first?.message ?? err.message}`;
+  const detail =
+    leaf && params.additionalProperty
+      ? `${where}/${field} is not allowed`
+      : `${where}${field ? `/${field}` : ''} ${first?.message ?? err.message}`;
   return problem(400, 'validation_failed', detail, field);
 }
 

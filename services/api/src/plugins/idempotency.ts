@@ -45,7 +45,9 @@ export const idempotencyPlugin = fp(
         .update(`${request.method} ${request.url}\n${canonical(request.body ?? null)}`)
         .digest('hex');
       const where = and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key));
-      await db.delete(idempotencyKeys).where(and(where, lt(idempotencyKeys.createdAt, new Date(Date.now() - KEY_LIFETIME_MS))));
+      await db
+        .delete(idempotencyKeys)
+        .where(and(where, lt(idempotencyKeys.createdAt, new Date(Date.now() - KEY_LIFETIME_MS))));
       const inserted = await db
         .insert(idempotencyKeys)
         .values({ tenantId, key, requestHash })

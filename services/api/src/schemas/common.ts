@@ -11,7 +11,10 @@ export const Timestamp = Type.String({ format: 'date-time' });
 
 export const Problem = Type.Object(
   {
-    type: Type.String({ description: 'URI naming the problem type', examples: ['https://platescale.dev/problems/validation_failed'] }),
+    type: Type.String({
+      description: 'URI naming the problem type',
+      examples: ['https://platescale.dev/problems/validation_failed'],
+    }),
     title: Type.String({ examples: ['Bad Request'] }),
     status: Type.Integer({ examples: [400] }),
     detail: Type.String({ examples: ['body/batchSize must be >= 1'] }),
@@ -34,8 +37,10 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 
 /** Response schemas for the given error statuses, all `application/problem+json`. */
 export function problems(...statuses: number[]) {
-  const out: Record<number, { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }> =
-    {};
+  const out: Record<
+    number,
+    { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }
+  > = {};
   for (const status of [...statuses, 429]) {
     out[status] = {
       description: PROBLEM_DESCRIPTIONS[status] ?? 'Error',

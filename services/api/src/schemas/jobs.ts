@@ -42,22 +42,48 @@ export const Progress = Type.Object({
   pending: Type.Integer(),
 });
 
-export const Job = Type.Object({
-  jobId: Type.String(),
-  experimentId: Type.String(),
-  status: JobStatus,
-  segmentationChannel: Type.String(),
-  modelKey: Nullable(Type.String()),
-  maxConcurrency: Type.Integer(),
-  batchSize: Type.Integer(),
-  toleratedFailurePercentage: Type.Number(),
-  progress: Progress,
-  error: Nullable(Type.Object({ error: Type.String(), cause: Type.Optional(Type.String()) })),
-  createdAt: Timestamp,
-  startedAt: Nullable(Timestamp),
-  finishedAt: Nullable(Timestamp),
-  links: Type.Object({ self: Type.String(), results: Type.String(), events: Type.String() }),
-});
+export const Job = Type.Object(
+  {
+    jobId: Type.String(),
+    experimentId: Type.String(),
+    status: JobStatus,
+    segmentationChannel: Type.String(),
+    modelKey: Nullable(Type.String()),
+    maxConcurrency: Type.Integer(),
+    batchSize: Type.Integer(),
+    toleratedFailurePercentage: Type.Number(),
+    progress: Progress,
+    error: Nullable(Type.Object({ error: Type.String(), cause: Type.Optional(Type.String()) })),
+    createdAt: Timestamp,
+    startedAt: Nullable(Timestamp),
+    finishedAt: Nullable(Timestamp),
+    links: Type.Object({ self: Type.String(), results: Type.String(), events: Type.String() }),
+  },
+  {
+    examples: [
+      {
+        jobId: 'job_0mwxxk9mi5747fa8789a0a190',
+        experimentId: 'AS_09125',
+        status: 'RUNNING',
+        segmentationChannel: 'DNA',
+        modelKey: null,
+        maxConcurrency: 40,
+        batchSize: 10,
+        toleratedFailurePercentage: 10,
+        progress: { total: 388, succeeded: 120, failed: 1, running: 20, pending: 247 },
+        error: null,
+        createdAt: '2026-11-26T19:13:21.004Z',
+        startedAt: '2026-11-26T19:13:21.120Z',
+        finishedAt: null,
+        links: {
+          self: '/v1/jobs/job_0mwxxk9mi5747fa8789a0a190',
+          results: '/v1/jobs/job_0mwxxk9mi5747fa8789a0a190/results?level=well',
+          events: '/v1/jobs/job_0mwxxk9mi5747fa8789a0a190/events',
+        },
+      },
+    ],
+  },
+);
 
 export const JobListQuery = Type.Object({
   status: Type.Optional(JobStatus),

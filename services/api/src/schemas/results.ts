@@ -8,15 +8,33 @@ const Measures = {
   features: Nullable(StringMap(Type.Number(), 'further feature means (CellProfiler names)')),
 };
 
-export const WellResult = Type.Object({
-  plate: Type.String(),
-  well: Type.String(),
-  fields: Type.Integer(),
-  fieldsFailed: Type.Integer(),
-  cellCount: Type.Integer(),
-  meanCellCount: Nullable(Type.Number()),
-  ...Measures,
-});
+export const WellResult = Type.Object(
+  {
+    plate: Type.String(),
+    well: Type.String(),
+    fields: Type.Integer(),
+    fieldsFailed: Type.Integer(),
+    cellCount: Type.Integer(),
+    meanCellCount: Nullable(Type.Number()),
+    ...Measures,
+  },
+  {
+    examples: [
+      {
+        plate: 'AS_09125_050116030001',
+        well: 'D03',
+        fields: 1,
+        fieldsFailed: 0,
+        cellCount: 303,
+        meanCellCount: 303,
+        meanArea: 103.8,
+        medianArea: 89,
+        meanIntensity: { DNA: 0.246, PH3: 0.052, Cells: 0.174 },
+        features: null,
+      },
+    ],
+  },
+);
 
 export const ImageResult = Type.Object({
   plate: Type.String(),

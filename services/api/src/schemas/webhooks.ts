@@ -9,14 +9,17 @@ export const WebhookBody = Type.Object(
     url: Type.String({
       format: 'uri',
       maxLength: 2048,
-      description: 'https URL receiving the POSTs; must not resolve to loopback, private, link-local or metadata addresses',
+      description:
+        'https URL receiving the POSTs; must not resolve to loopback, private, link-local or metadata addresses',
     }),
     eventTypes: Type.Array(EventType, { minItems: 1, uniqueItems: true }),
     description: Type.Optional(Type.String({ maxLength: 256 })),
   },
   {
     additionalProperties: false,
-    examples: [{ url: 'https://lims.example.org/hooks/platescale', eventTypes: ['AnalysisJobSucceeded', 'AnalysisJobFailed'] }],
+    examples: [
+      { url: 'https://lims.example.org/hooks/platescale', eventTypes: ['AnalysisJobSucceeded', 'AnalysisJobFailed'] },
+    ],
   },
 );
 

@@ -44,7 +44,10 @@ export function normalizeExperiment(input: ExperimentInput): ExperimentInput {
   let prefix = input.imagePrefix.replace(/^\/+/, '');
   if (!prefix.endsWith('/')) prefix += '/';
   if (hasDotSegment(prefix) || prefix.includes('//')) {
-    throw new ValidationError(`imagePrefix '${input.imagePrefix}' must not contain '.', '..' or empty segments`, 'imagePrefix');
+    throw new ValidationError(
+      `imagePrefix '${input.imagePrefix}' must not contain '.', '..' or empty segments`,
+      'imagePrefix',
+    );
   }
   if (new Set(input.channels).size !== input.channels.length) {
     throw new ValidationError('channel names must be unique', 'channels');

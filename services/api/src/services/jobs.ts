@@ -182,7 +182,12 @@ export function createJobService(deps: {
 
     async list(
       tenantId: string,
-      q: { limit: number; cursor?: string | undefined; status?: JobRow['status'] | undefined; experimentId?: string | undefined },
+      q: {
+        limit: number;
+        cursor?: string | undefined;
+        status?: JobRow['status'] | undefined;
+        experimentId?: string | undefined;
+      },
     ) {
       const after = decodeCursor(q.cursor, 1);
       const rows = await db
@@ -204,7 +209,8 @@ export function createJobService(deps: {
 
     async cancel(tenantId: string, id: string): Promise<JobView> {
       const r = await row(tenantId, id);
-      if (isTerminal(r.status)) throw new ConflictError(`job ${id} already finished (${r.status})`, 'job_not_cancellable');
+      if (isTerminal(r.status))
+        throw new ConflictError(`job ${id} already finished (${r.status})`, 'job_not_cancellable');
       if (r.executionArn) {
         await workflow.stop(r.executionArn, { error: 'JobCancelled', cause: 'cancelled through the API' });
       }
@@ -221,7 +227,10 @@ export function createJobService(deps: {
     async redrive(tenantId: string, id: string): Promise<JobView> {
       const r = await row(tenantId, id);
       if (r.status !== 'FAILED' || !r.executionArn) {
-        throw new ConflictError(`only a failed job that started can be redriven (job ${id} is ${r.status})`, 'job_not_redrivable');
+        throw new ConflictError(
+          `only a failed job that started can be redriven (job ${id} is ${r.status})`,
+          'job_not_redrivable',
+        );
       }
       await workflow.redrive(r.executionArn);
       const [updated] = await db

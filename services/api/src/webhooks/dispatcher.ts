@@ -65,7 +65,7 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
   async function attempt(delivery: typeof webhookDeliveries.$inferSelect): Promise<void> {
     const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, delivery.webhookId));
     const number = delivery.attempts + 1;
-    if (!hook || !hook.enabled || hook.deletedAt) {
+    if (!hook?.enabled || hook.deletedAt) {
       await db
         .update(webhookDeliveries)
         .set({ status: 'failed', nextAttemptAt: null, updatedAt: new Date() })
@@ -101,7 +101,10 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
     if (exhausted) {
       await db
         .update(webhooks)
-        .set({ enabled: false, disabledReason: `delivery ${delivery.id} failed ${number} attempts (last: ${result.error})` })
+        .set({
+          enabled: false,
+          disabledReason: `delivery ${delivery.id} failed ${number} attempts (last: ${result.error})`,
+        })
         .where(eq(webhooks.id, hook.id));
     }
   }

@@ -69,7 +69,11 @@ export function sendWebhook(
         res.resume();
         res.on('end', () => {
           const ok = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
-          resolve({ statusCode: res.statusCode ?? null, error: ok ? null : `HTTP ${res.statusCode}`, durationMs: elapsed() });
+          resolve({
+            statusCode: res.statusCode ?? null,
+            error: ok ? null : `HTTP ${res.statusCode}`,
+            durationMs: elapsed(),
+          });
         });
       },
     );

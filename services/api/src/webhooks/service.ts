@@ -65,7 +65,11 @@ export function createWebhookService(deps: { db: Db; config: Config; resolveHost
         .select()
         .from(webhooks)
         .where(
-          and(eq(webhooks.tenantId, tenantId), isNull(webhooks.deletedAt), after ? lt(webhooks.id, String(after[0])) : undefined),
+          and(
+            eq(webhooks.tenantId, tenantId),
+            isNull(webhooks.deletedAt),
+            after ? lt(webhooks.id, String(after[0])) : undefined,
+          ),
         )
         .orderBy(desc(webhooks.id))
         .limit(page.limit + 1);
@@ -129,7 +133,8 @@ export function createWebhookService(deps: { db: Db; config: Config; resolveHost
     /** Manual redelivery: the delivery goes back in the queue, due now (the dispatcher loop sends it). */
     async redeliver(tenantId: string, id: string, deliveryId: string): Promise<void> {
       const hook = await row(tenantId, id);
-      if (!hook.enabled) throw new ConflictError(`webhook ${id} is disabled: ${hook.disabledReason ?? ''}`, 'webhook_disabled');
+      if (!hook.enabled)
+        throw new ConflictError(`webhook ${id} is disabled: ${hook.disabledReason ?? ''}`, 'webhook_disabled');
       const updated = await db
         .update(webhookDeliveries)
         .set({ status: 'pending', nextAttemptAt: new Date(), updatedAt: new Date() })

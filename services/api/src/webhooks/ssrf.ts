@@ -79,7 +79,8 @@ export async function assertSafeWebhookUrl(raw: string, policy: UrlPolicy): Prom
   } catch {
     throw new UnsafeWebhookUrlError(raw, 'not an absolute URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeWebhookUrlError(raw, 'scheme must be https');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UnsafeWebhookUrlError(raw, 'scheme must be https');
   if (policy.production && url.protocol !== 'https:') throw new UnsafeWebhookUrlError(raw, 'https is required');
   if (url.username || url.password) throw new UnsafeWebhookUrlError(raw, 'credentials in the URL are not allowed');
   const host = url.hostname.replace(/^\[|\]$/g, '');

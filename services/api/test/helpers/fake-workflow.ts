@@ -24,7 +24,14 @@ export function fakeWorkflow() {
       return { executionArn: arn(name), startDate: new Date() };
     },
     async describe(executionArn) {
-      return { executionArn, stateMachineArn: 'sm', name: executionArn, status: 'RUNNING', startDate: new Date(), input: {} };
+      return {
+        executionArn,
+        stateMachineArn: 'sm',
+        name: executionArn,
+        status: 'RUNNING',
+        startDate: new Date(),
+        input: {},
+      };
     },
     async mapRuns(executionArn): Promise<MapRunDescription[]> {
       const itemCounts = counts.get(executionArn);

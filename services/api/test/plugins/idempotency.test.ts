@@ -7,7 +7,12 @@ await app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: EXP
 const job = { experimentId: 'AS_09125', segmentationChannel: 'DNA', batchSize: 4 };
 
 t.test('a retry with the same key and body replays the original response; a different body is 422', async (t) => {
-  const first = await app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-1' }, payload: job });
+  const first = await app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers: { ...headers, 'idempotency-key': 'k-1' },
+    payload: job,
+  });
   t.equal(first.statusCode, 202);
   const starts = fake.started.length;
   const retry = await app.inject({
@@ -30,15 +35,30 @@ t.test('a retry with the same key and body replays the original response; a diff
   t.equal(changed.statusCode, 422);
   t.equal(changed.json().code, 'idempotency_key_reused');
 
-  const fresh = await app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-2' }, payload: job });
+  const fresh = await app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers: { ...headers, 'idempotency-key': 'k-2' },
+    payload: job,
+  });
   t.not(fresh.json().jobId, first.json().jobId);
 });
 
 t.test('4xx answers are replayed too; keys are per tenant', async (t) => {
   const bad = { ...job, experimentId: 'missing' };
-  const first = await app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-404' }, payload: bad });
+  const first = await app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers: { ...headers, 'idempotency-key': 'k-404' },
+    payload: bad,
+  });
   t.equal(first.statusCode, 404);
-  const retry = await app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-404' }, payload: bad });
+  const retry = await app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers: { ...headers, 'idempotency-key': 'k-404' },
+    payload: bad,
+  });
   t.equal(retry.statusCode, 404);
   t.equal(retry.headers['content-type'], 'application/problem+json; charset=utf-8');
   t.equal(retry.headers['idempotent-replayed'], 'true');

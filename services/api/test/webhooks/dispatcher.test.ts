@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ANALYSIS_EVENT_SOURCE, type AnalysisJobEventDetail } from '@platescale/shared';
-import t from 'tap';
 import { Webhook } from 'standardwebhooks';
+import t from 'tap';
 import { createWebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { build, EXPERIMENT } from '../helpers/build.js';
 
@@ -34,7 +34,12 @@ async function receiver(failures: number) {
 
 async function completedJob() {
   const { jobId } = (
-    await app.inject({ method: 'POST', url: '/v1/jobs', headers, payload: { experimentId: 'AS_09125', segmentationChannel: 'DNA' } })
+    await app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers,
+      payload: { experimentId: 'AS_09125', segmentationChannel: 'DNA' },
+    })
   ).json();
   const detail: AnalysisJobEventDetail = {
     schemaVersion: 1,
@@ -50,7 +55,10 @@ async function completedJob() {
     sequence: 1,
     occurredAt: new Date().toISOString(),
   };
-  return { jobId, publish: () => events.publish([{ source: ANALYSIS_EVENT_SOURCE, detailType: 'AnalysisJobSucceeded', detail }]) };
+  return {
+    jobId,
+    publish: () => events.publish([{ source: ANALYSIS_EVENT_SOURCE, detailType: 'AnalysisJobSucceeded', detail }]),
+  };
 }
 
 async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
@@ -91,7 +99,12 @@ t.test('a receiver answering 500 twice verifies the signed event on the third at
     data: AnalysisJobEventDetail;
   };
   t.match(verified, { type: 'AnalysisJobSucceeded', data: { jobId, status: 'SUCCEEDED', imagesSucceeded: 3 } });
-  t.throws(() => new Webhook(`whsec_${Buffer.from('another secret!!').toString('base64')}`).verify(last.body, last.headers as Record<string, string>));
+  t.throws(() =>
+    new Webhook(`whsec_${Buffer.from('another secret!!').toString('base64')}`).verify(
+      last.body,
+      last.headers as Record<string, string>,
+    ),
+  );
 
   await until(async () => {
     const log = (await app.inject({ url: `/v1/webhooks/${hook.webhookId}/deliveries`, headers })).json();
@@ -136,7 +149,12 @@ t.test('a receiver answering 500 twice verifies the signed event on the third at
 t.test('a delivery failing through the whole schedule fails and disables its subscription', async (t) => {
   const target = await receiver(100);
   const hook = (
-    await app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload: { url: target.url, eventTypes: ['AnalysisJobSucceeded'] } })
+    await app.inject({
+      method: 'POST',
+      url: '/v1/webhooks',
+      headers,
+      payload: { url: target.url, eventTypes: ['AnalysisJobSucceeded'] },
+    })
   ).json();
   const dispatcher = createWebhookDispatcher({ db: deps.db, config: deps.config, scheduleSeconds: [0.02, 0.02] });
   const unsubscribe = events.subscribe((e) => dispatcher.handle(e));

@@ -10,10 +10,24 @@ const resolveHost = async (host: string) => dns[host] ?? [];
 const production = { production: true, allowLocalhost: false, resolveHost };
 
 t.test('addresses: loopback, private, link-local and metadata are refused; public ones pass', async (t) => {
-  for (const ip of ['127.0.0.1', '::1', '10.0.0.1', '172.16.5.4', '192.168.0.1', '169.254.169.254', 'fe80::1', 'fd00:ec2::254', '::ffff:10.0.0.1', '::ffff:7f00:1', '0.0.0.0', '100.64.0.1']) {
+  for (const ip of [
+    '127.0.0.1',
+    '::1',
+    '10.0.0.1',
+    '172.16.5.4',
+    '192.168.0.1',
+    '169.254.169.254',
+    'fe80::1',
+    'fd00:ec2::254',
+    '::ffff:10.0.0.1',
+    '::ffff:7f00:1',
+    '0.0.0.0',
+    '100.64.0.1',
+  ]) {
     t.ok(addressProblem(ip, false), ip);
   }
-  for (const ip of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946', '8.8.8.8']) t.equal(addressProblem(ip, false), undefined, ip);
+  for (const ip of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946', '8.8.8.8'])
+    t.equal(addressProblem(ip, false), undefined, ip);
   t.equal(addressProblem('127.0.0.1', true), undefined, 'the dev flag allows loopback');
   t.ok(addressProblem('169.254.169.254', true), 'but never the metadata address');
 });
@@ -34,7 +48,11 @@ t.test('URLs in production mode', async (t) => {
     await t.rejects(assertSafeWebhookUrl(url, production), { code: 'unsafe_webhook_url', message: reason }, url);
   }
   await t.resolves(
-    assertSafeWebhookUrl('http://localhost:9000/hook', { production: false, allowLocalhost: true, resolveHost: async () => ['127.0.0.1'] }),
+    assertSafeWebhookUrl('http://localhost:9000/hook', {
+      production: false,
+      allowLocalhost: true,
+      resolveHost: async () => ['127.0.0.1'],
+    }),
     'development mode with the dev flag: http://localhost',
   );
 });

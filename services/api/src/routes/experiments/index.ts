@@ -44,7 +44,11 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: { description: 'A page of experiments', ...Page(Experiment) }, ...problems(400, 401, 403) },
       },
     },
-    async (request) => experiments.list(principalOf(request).tenantId, { limit: request.query.limit ?? 100, cursor: request.query.cursor }),
+    async (request) =>
+      experiments.list(principalOf(request).tenantId, {
+        limit: request.query.limit ?? 100,
+        cursor: request.query.cursor,
+      }),
   );
 
   app.get(

@@ -64,7 +64,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<ApiDeps> = async (app, deps
       const [database, cache, objects, workflow] = await Promise.all([
         probe(adapters.database, () => deps.db.ping()),
         probe(adapters.cache, () => deps.cache.ping()),
-        probe(adapters.objects, async () => (await deps.objects.list('', { maxKeys: 1 }), true)),
+        probe(adapters.objects, async () => {
+          await deps.objects.list('', { maxKeys: 1 });
+          return true;
+        }),
         probe(adapters.workflow, async () => (deps.workflow.ping ? deps.workflow.ping() : true)),
       ]);
       const required = [database, objects, workflow].every((c) => c.status === 'up');

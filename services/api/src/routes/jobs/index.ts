@@ -17,10 +17,14 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'submitJob',
         tags: ['jobs'],
         summary: 'Submit an analysis job',
-        description: 'Starts the workflow over every image set of the experiment; follow it at links.self or links.events.',
+        description:
+          'Starts the workflow over every image set of the experiment; follow it at links.self or links.events.',
         headers: IdempotencyHeaders,
         body: JobBody,
-        response: { 202: { description: 'Accepted and started', ...Job }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+        response: {
+          202: { description: 'Accepted and started', ...Job },
+          ...problems(400, 401, 403, 404, 409, 422, 503),
+        },
       },
     },
     async (request, reply) => reply.code(202).send(await jobs.submit(principalOf(request).tenantId, request.body)),
@@ -90,7 +94,8 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 202: { description: 'Running again', ...Job }, ...problems(401, 403, 404, 409, 422) },
       },
     },
-    async (request, reply) => reply.code(202).send(await jobs.redrive(principalOf(request).tenantId, request.params.id)),
+    async (request, reply) =>
+      reply.code(202).send(await jobs.redrive(principalOf(request).tenantId, request.params.id)),
   );
 
   app.get(
@@ -110,7 +115,10 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { tenantId } = principalOf(request);
       const job = await jobs.row(tenantId, request.params.id);
       const { limit = 100, cursor, level = 'well' } = request.query;
-      const page = level === 'image' ? await results.images(job.id, { limit, cursor }) : await results.wells(job.id, { limit, cursor });
+      const page =
+        level === 'image'
+          ? await results.images(job.id, { limit, cursor })
+          : await results.wells(job.id, { limit, cursor });
       return { jobId: job.id, level, ...page };
     },
   );

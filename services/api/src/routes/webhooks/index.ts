@@ -39,7 +39,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: { description: 'A page of webhooks', ...Page(Webhook) }, ...problems(400, 401, 403) },
       },
     },
-    async (request) => webhooks.list(principalOf(request).tenantId, { limit: request.query.limit ?? 100, cursor: request.query.cursor }),
+    async (request) =>
+      webhooks.list(principalOf(request).tenantId, { limit: request.query.limit ?? 100, cursor: request.query.cursor }),
   );
 
   app.get(
@@ -106,7 +107,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: DeliveryParams,
         headers: IdempotencyHeaders,
         response: {
-          202: { description: 'Queued', ...Type.Object({ deliveryId: Type.String(), status: Type.Literal('pending') }) },
+          202: {
+            description: 'Queued',
+            ...Type.Object({ deliveryId: Type.String(), status: Type.Literal('pending') }),
+          },
           ...problems(401, 403, 404, 409, 422),
         },
       },

@@ -4,7 +4,12 @@ import { build, EXPERIMENT } from '../../helpers/build.js';
 const { app, auth } = await build(t);
 
 t.test('POST /v1/experiments creates (201), re-posting updates (200) and GET reads the new version', async (t) => {
-  const created = await app.inject({ method: 'POST', url: '/v1/experiments', headers: { authorization: auth }, payload: EXPERIMENT });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/v1/experiments',
+    headers: { authorization: auth },
+    payload: EXPERIMENT,
+  });
   t.equal(created.statusCode, 201, created.body);
   t.match(created.json(), { experimentId: 'AS_09125', version: 1, manifest: null });
 
@@ -22,11 +27,25 @@ t.test('POST /v1/experiments creates (201), re-posting updates (200) and GET rea
   const read = await app.inject({ url: '/v1/experiments/AS_09125', headers: { authorization: auth } });
   t.same(read.json().channels, ['DNA', 'PH3'], 'the cached copy was invalidated');
 
-  await app.inject({ method: 'POST', url: '/v1/experiments', headers: { authorization: auth }, payload: { ...EXPERIMENT, experimentId: 'B' } });
+  await app.inject({
+    method: 'POST',
+    url: '/v1/experiments',
+    headers: { authorization: auth },
+    payload: { ...EXPERIMENT, experimentId: 'B' },
+  });
   const page1 = await app.inject({ url: '/v1/experiments?limit=1', headers: { authorization: auth } });
-  t.same(page1.json().items.map((e: { experimentId: string }) => e.experimentId), ['AS_09125']);
-  const page2 = await app.inject({ url: `/v1/experiments?limit=1&cursor=${page1.json().nextCursor}`, headers: { authorization: auth } });
-  t.same(page2.json().items.map((e: { experimentId: string }) => e.experimentId), ['B']);
+  t.same(
+    page1.json().items.map((e: { experimentId: string }) => e.experimentId),
+    ['AS_09125'],
+  );
+  const page2 = await app.inject({
+    url: `/v1/experiments?limit=1&cursor=${page1.json().nextCursor}`,
+    headers: { authorization: auth },
+  });
+  t.same(
+    page2.json().items.map((e: { experimentId: string }) => e.experimentId),
+    ['B'],
+  );
   t.equal(page2.json().nextCursor, null);
 });
 
@@ -57,7 +76,13 @@ t.test('schema errors are 400 problem details naming the field', async (t) => {
     payload: { ...EXPERIMENT, plateFormat: 48 },
   });
   t.equal(res.statusCode, 400);
-  t.match(res.json(), { type: /validation_failed$/, title: 'Bad Request', status: 400, code: 'validation_failed', field: 'plateFormat' });
+  t.match(res.json(), {
+    type: /validation_failed$/,
+    title: 'Bad Request',
+    status: 400,
+    code: 'validation_failed',
+    field: 'plateFormat',
+  });
   const missing = await app.inject({ url: '/v1/experiments/nope', headers: { authorization: auth } });
   t.equal(missing.statusCode, 404);
   t.equal(missing.json().code, 'experiment_not_found');

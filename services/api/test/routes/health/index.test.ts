@@ -10,7 +10,12 @@ t.test('live and ready without a key', async (t) => {
   t.equal(ready.statusCode, 200);
   t.match(ready.json(), {
     status: 'ok',
-    checks: { database: { status: 'up' }, cache: { status: 'up' }, objects: { status: 'up' }, workflow: { status: 'up' } },
+    checks: {
+      database: { status: 'up' },
+      cache: { status: 'up' },
+      objects: { status: 'up' },
+      workflow: { status: 'up' },
+    },
   });
 });
 
@@ -25,7 +30,12 @@ t.test('with the cache down the API still answers, and /health/ready says degrad
   const ready = await app.inject({ url: '/health/ready' });
   t.equal(ready.statusCode, 200);
   t.match(ready.json(), { status: 'degraded', checks: { cache: { status: 'down' } } });
-  const created = await app.inject({ method: 'POST', url: '/v1/experiments', headers: { authorization: auth }, payload: EXPERIMENT });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/v1/experiments',
+    headers: { authorization: auth },
+    payload: EXPERIMENT,
+  });
   t.equal(created.statusCode, 201);
   const read = await app.inject({ url: '/v1/experiments/AS_09125', headers: { authorization: auth } });
   t.equal(read.statusCode, 200, 'experiments are read from the database');

@@ -18,7 +18,12 @@ function parse(stream: string) {
 
 t.test('progress snapshots while running, then the terminal event; resumable with Last-Event-ID', async (t) => {
   const { jobId } = (
-    await app.inject({ method: 'POST', url: '/v1/jobs', headers, payload: { experimentId: 'AS_09125', segmentationChannel: 'DNA' } })
+    await app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers,
+      payload: { experimentId: 'AS_09125', segmentationChannel: 'DNA' },
+    })
   ).json();
   fake.setCounts(jobId, { total: 4, succeeded: 1, running: 1, pending: 2 });
   const progress = (async () => {

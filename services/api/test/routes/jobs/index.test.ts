@@ -2,7 +2,9 @@ import type { AnalysisInput } from '@platescale/shared';
 import t from 'tap';
 import { build, EXPERIMENT, finishJob } from '../../helpers/build.js';
 
-const { app, auth, fake, database, keyFor } = await build(t, { env: { MAX_CONCURRENCY_CAP: '16', MAX_BATCH_SIZE: '50' } });
+const { app, auth, fake, database, keyFor } = await build(t, {
+  env: { MAX_CONCURRENCY_CAP: '16', MAX_BATCH_SIZE: '50' },
+});
 const headers = { authorization: auth };
 await app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: EXPERIMENT });
 
@@ -60,7 +62,10 @@ t.test('GET /v1/jobs/{id}: Map Run counters while running, final counts and resu
     { well: 'A01', cellCount: 40 },
   ]);
   const done = await app.inject({ url: `/v1/jobs/${jobId}`, headers });
-  t.match(done.json(), { status: 'SUCCEEDED', progress: { total: 2, succeeded: 2, failed: 0, running: 0, pending: 0 } });
+  t.match(done.json(), {
+    status: 'SUCCEEDED',
+    progress: { total: 2, succeeded: 2, failed: 0, running: 0, pending: 0 },
+  });
 
   const wells = await app.inject({ url: `/v1/jobs/${jobId}/results?level=well`, headers });
   t.equal(wells.statusCode, 200);
@@ -74,7 +79,10 @@ t.test('GET /v1/jobs/{id}: Map Run counters while running, final counts and resu
   );
   const page = await app.inject({ url: `/v1/jobs/${jobId}/results?level=image&limit=1`, headers });
   t.match(page.json().items, [{ well: 'A01', field: 0, ok: true }]);
-  const next = await app.inject({ url: `/v1/jobs/${jobId}/results?level=image&limit=1&cursor=${page.json().nextCursor}`, headers });
+  const next = await app.inject({
+    url: `/v1/jobs/${jobId}/results?level=image&limit=1&cursor=${page.json().nextCursor}`,
+    headers,
+  });
   t.match(next.json(), { items: [{ well: 'D03' }], nextCursor: null });
 });
 
@@ -118,7 +126,11 @@ t.test('cancel stops the execution; redrive re-runs a failed one', async (t) => 
   const redriven = await app.inject({ method: 'POST', url: `/v1/jobs/${failed}/redrive`, headers });
   t.equal(redriven.statusCode, 202);
   t.match(redriven.json(), { status: 'RUNNING', error: null, finishedAt: null });
-  t.equal((await app.inject({ url: `/v1/jobs/${failed}`, headers })).json().status, 'RUNNING', 'the cached copy was dropped');
+  t.equal(
+    (await app.inject({ url: `/v1/jobs/${failed}`, headers })).json().status,
+    'RUNNING',
+    'the cached copy was dropped',
+  );
 });
 
 t.test('tenancy and scopes: 401 without a key, 403 without jobs:write, 404 for another tenant', async (t) => {
@@ -141,11 +153,20 @@ t.test('tenancy and scopes: 401 without a key, 403 without jobs:write, 404 for a
   t.equal((await app.inject({ url: `/v1/jobs/${jobId}`, headers: { authorization: reader } })).statusCode, 200);
 
   const other = await keyFor('lab-b', ['admin']);
-  for (const url of [`/v1/jobs/${jobId}`, `/v1/jobs/${jobId}/results`, `/v1/jobs/${jobId}/events`, '/v1/experiments/AS_09125']) {
+  for (const url of [
+    `/v1/jobs/${jobId}`,
+    `/v1/jobs/${jobId}/results`,
+    `/v1/jobs/${jobId}/events`,
+    '/v1/experiments/AS_09125',
+  ]) {
     const res = await app.inject({ url, headers: { authorization: other } });
     t.equal(res.statusCode, 404, url);
   }
-  const cancel = await app.inject({ method: 'POST', url: `/v1/jobs/${jobId}/cancel`, headers: { authorization: other } });
+  const cancel = await app.inject({
+    method: 'POST',
+    url: `/v1/jobs/${jobId}/cancel`,
+    headers: { authorization: other },
+  });
   t.equal(cancel.statusCode, 404);
   const submitOther = await app.inject({
     method: 'POST',

@@ -8,10 +8,19 @@ const { app, auth, keyFor } = await build(t, {
 });
 const headers = { authorization: auth };
 const subscribe = (url: string, h = headers) =>
-  app.inject({ method: 'POST', url: '/v1/webhooks', headers: h, payload: { url, eventTypes: ['AnalysisJobSucceeded'] } });
+  app.inject({
+    method: 'POST',
+    url: '/v1/webhooks',
+    headers: h,
+    payload: { url, eventTypes: ['AnalysisJobSucceeded'] },
+  });
 
 t.test('production mode refuses loopback, metadata and private targets with 400', async (t) => {
-  for (const url of ['http://127.0.0.1:8080/hook', 'http://169.254.169.254/latest/meta-data', 'https://lims.internal/hook']) {
+  for (const url of [
+    'http://127.0.0.1:8080/hook',
+    'http://169.254.169.254/latest/meta-data',
+    'https://lims.internal/hook',
+  ]) {
     const res = await subscribe(url);
     t.equal(res.statusCode, 400, url);
     t.match(res.json(), { code: 'unsafe_webhook_url', field: 'url' });
@@ -33,9 +42,13 @@ t.test('create returns the secret once; list/get never show it; delete hides it;
   t.notOk('secret' in list.json().items[0]);
 
   const other = await keyFor('lab-b', ['webhooks:manage']);
-  t.equal((await app.inject({ url: `/v1/webhooks/${hook.webhookId}`, headers: { authorization: other } })).statusCode, 404);
   t.equal(
-    (await app.inject({ method: 'DELETE', url: `/v1/webhooks/${hook.webhookId}`, headers: { authorization: other } })).statusCode,
+    (await app.inject({ url: `/v1/webhooks/${hook.webhookId}`, headers: { authorization: other } })).statusCode,
+    404,
+  );
+  t.equal(
+    (await app.inject({ method: 'DELETE', url: `/v1/webhooks/${hook.webhookId}`, headers: { authorization: other } }))
+      .statusCode,
     404,
   );
   const reader = await keyFor('lab-a', ['jobs:read']);

@@ -1,0 +1,83 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readModelMetadata } from '@platescale/onnx';
+import { encodeTiff, renderField } from '@platescale/synthetic';
+import { paintStrokes } from '@platescale/trainer';
+import sharp from 'sharp';
+import t from 'tap';
+import { run } from '../../src/commands/train.js';
+
+async function captured(args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => {
+    out += chunk;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { code: await run(args), out };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+const dir = t.testdir();
+const SIZE = 160;
+const images: string[] = [];
+const labels: string[] = [];
+for (const seed of [1, 2]) {
+  const field = renderField({ width: SIZE, height: SIZE, seed, count: 14, radius: [5, 9] });
+  images.push(join(dir, `f${seed}.tif`));
+  writeFileSync(images.at(-1)!, await encodeTiff(field.channels[0], SIZE, SIZE, 16));
+  const painted = paintStrokes(field.labels, { width: SIZE, height: SIZE, seed, fraction: 0.02 });
+  labels.push(join(dir, `f${seed}_labels.png`));
+  writeFileSync(
+    labels.at(-1)!,
+    await sharp(painted, { raw: { width: SIZE, height: SIZE, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
+}
+
+t.test('train --images … --labels … --out writes the model and prints the summary', async (t) => {
+  const out = join(dir, 'model.onnx');
+  const { code, out: printed } = await captured([
+    '--images',
+    ...images,
+    '--labels',
+    ...labels,
+    '--out',
+    out,
+    '--hidden',
+    '8',
+  ]);
+  t.equal(code, 0);
+  const summary = JSON.parse(printed);
+  t.match(summary, { out, classes: ['background', 'nucleus'], channels: ['DNA'], architecture: { hidden: 8 } });
+  t.equal(summary.trainingImages.length, 2);
+  t.match(readModelMetadata(readFileSync(out)), {
+    'platescale.foreground': 'nucleus',
+    'platescale.normalization': 'none',
+  });
+});
+
+t.test('a missing label image or a bad option is a usage error naming it', async (t) => {
+  await t.rejects(run(['--images', ...images, '--labels', labels[0]!, '--out', join(dir, 'x.onnx')]), {
+    status: 400,
+    message: /2 images but 1 label images/,
+  });
+  await t.rejects(
+    run([
+      '--images',
+      images.join(','),
+      '--labels',
+      labels.join(','),
+      '--out',
+      join(dir, 'x.onnx'),
+      '--normalization',
+      'z',
+    ]),
+    { message: /--normalization must be one of none, percentile/ },
+  );
+  t.equal((await captured(['--labels', labels[0]!])).code, 2, 'no --images, no --out: help');
+});

@@ -1,0 +1,21 @@
+/** Compact human durations: 42 s, 3 min 05 s, 2 h 10 min. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** Three significant digits, no exponent below a million: enough to compare wells at a glance. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  if (value !== 0 && Math.abs(value) < 0.01) return value.toExponential(2);
+  return Number(value.toPrecision(3)).toLocaleString('en-US');
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return d.toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+}

@@ -1,0 +1,133 @@
+/**
+ * End-to-end: the embedded platform (API + runtime) in this process, a demo plate submitted through the API as a
+ * lab system would, and the UI driven in headless Debian Chromium — sign in, watch the job reach 100 %, see the
+ * 96-well heatmap with its legend, open a well, toggle the mask overlay. Screenshots go to test/artifacts/.
+ * Run with `npm run test:e2e` (builds the UI and installs chromium first).
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writePlate } from '@platescale/synthetic';
+import { chromium, type Page } from 'playwright-core';
+import t from 'tap';
+import { DEMO_EXPERIMENT, DEMO_PREFIX, uploadDemoImages } from '../../../cli/src/lib/demo-plate.js';
+import { EXAMPLE_CHANNELS } from '../../../cli/src/lib/example-field.js';
+import { localKey, startPlatform } from '../../../cli/src/lib/platform.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const JOB_TIMEOUT_MS = 240_000;
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
+
+t.test('a demo job in the browser: live progress, heatmap, well drill-down with mask overlay', async (t) => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const home = await mkdtemp(join(tmpdir(), 'platescale-e2e-'));
+  t.teardown(() => rm(home, { recursive: true, force: true }));
+  // The embedded runtime only: the e2e test must not touch the shared Postgres or Redis of the unit tests.
+  const { DATABASE_URL: _d, REDIS_URL: _r, ...env } = process.env;
+  const platform = await startPlatform({ env: { ...env, PLATESCALE_HOME: home, LOG_LEVEL: 'warn' } });
+  t.teardown(() => platform.close());
+
+  const key = await localKey(platform, 'e2e');
+  const api = async <T>(path: string, body: unknown): Promise<T> => {
+    const res = await fetch(new URL(path, platform.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+
+  const truth = await writePlate(join(home, 'plate'), { seed: 1, fields: 1 });
+  const manifest = await uploadDemoImages(platform.runtime.objects, join(home, 'plate'), truth);
+  await api('/v1/experiments', {
+    experimentId: DEMO_EXPERIMENT,
+    plateFormat: 96,
+    imagePrefix: DEMO_PREFIX,
+    naming: 'manifest',
+    channels: EXAMPLE_CHANNELS,
+    manifest,
+  });
+
+  // A fresh profile per run (playwright takes it as the persistent context's directory).
+  const browser = await chromium.launchPersistentContext(join(home, 'chromium'), {
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  // Uncaught script errors only: the browser also logs the 4xx of optional result levels the UI probes.
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+
+  await page.goto(platform.url);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+  t.equal(
+    await page.evaluate('sessionStorage.getItem("platescale.apiKey")'),
+    key,
+    'the key is kept in session storage',
+  );
+  t.equal(await page.evaluate('localStorage.length'), 0, 'and nowhere else');
+
+  const { jobId } = await api<{ jobId: string }>('/v1/jobs', {
+    experimentId: DEMO_EXPERIMENT,
+    segmentationChannel: 'DNA',
+    batchSize: 4,
+  });
+  await page.reload();
+  await page.getByRole('link', { name: jobId }).click();
+  await page.getByRole('heading', { name: `Job ${jobId}` }).waitFor();
+  await shot(page, 'job-running.png');
+
+  const percent = page.getByTestId('percent');
+  await percent.filter({ hasText: /^100 %$/ }).waitFor({ timeout: JOB_TIMEOUT_MS });
+  t.equal(await percent.textContent(), '100 %', 'progress reaches 100 %');
+
+  const plate = page.locator(`table.plate[data-plate="${truth.plate}"]`);
+  await plate.waitFor({ timeout: 60_000 });
+  t.equal(await plate.locator('button[data-well]').count(), 96, 'the heatmap shows 96 wells');
+  t.equal(await plate.locator('button[data-well]:not([disabled])').count(), 96, 'every well has a result');
+  const legend = page.getByRole('figure', { name: /^Legend: Cell count/ });
+  t.ok(await legend.isVisible(), 'the legend names the feature');
+  await shot(page, 'job-heatmap.png');
+
+  // Keyboard: a well is a focusable button that names its value.
+  const b02 = plate.locator('button[data-well="B02"]');
+  t.match(await b02.getAttribute('aria-label'), /^B02, Cell count \d+/, 'wells carry an accessible label');
+  await b02.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: /Well B02/ }).waitFor();
+  const image = page.locator('li.field img.channel[data-loaded]');
+  await image.first().waitFor({ timeout: 30_000 });
+  t.equal(await page.locator('li.field').count(), 1, 'one field per well in this run');
+  t.match(await page.getByTestId('field-count').first().textContent(), /^\d+$/, 'per-field count shown');
+
+  t.equal(await page.locator('img.mask').count(), 0, 'no overlay before the toggle');
+  await page.getByLabel('Show mask overlay').check();
+  await page.locator('img.mask[data-loaded]').first().waitFor({ timeout: 30_000 });
+  t.pass('the mask overlay shows when toggled');
+  await shot(page, 'well-mask.png');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'per-object CSV' }).first().click();
+  const csv = await download;
+  t.match(csv.suggestedFilename(), /\.csv$/, 'the per-object CSV downloads');
+
+  t.same(pageErrors, [], 'no script errors');
+});

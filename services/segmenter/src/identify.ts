@@ -1,0 +1,87 @@
+import { declump } from './declump.js';
+import { distanceTransform, fillHoles } from './morphology.js';
+import { connectRuns, findRuns } from './runs.js';
+
+export interface IdentifyOptions {
+  minArea: number;
+  maxArea: number;
+  maxHoleArea: number;
+  clearBorder: boolean;
+  minDynamic: number;
+}
+
+/**
+ * IdentifyPrimaryObjects after thresholding: every connected foreground component is processed alone in its
+ * bounding box (plus a one-pixel margin) — holes filled, distance map, declumping, size and border filters —
+ * so the cost follows the foreground, not the field. Labels are 1..count in raster order of the components.
+ */
+export function identifyObjects(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  opts: IdentifyOptions,
+): { labels: Int32Array; count: number } {
+  const runs = findRuns(mask, width, height);
+  const { component, count: components } = connectRuns(runs);
+  const minX = new Int32Array(components).fill(width);
+  const maxX = new Int32Array(components).fill(-1);
+  const minY = new Int32Array(components).fill(height);
+  const maxY = new Int32Array(components).fill(-1);
+  const first = new Int32Array(components + 1);
+  for (let r = 0; r < runs.count; r++) {
+    const c = component[r]!;
+    if (runs.x0[r]! < minX[c]!) minX[c] = runs.x0[r]!;
+    if (runs.x1[r]! > maxX[c]!) maxX[c] = runs.x1[r]!;
+    if (runs.y[r]! < minY[c]!) minY[c] = runs.y[r]!;
+    if (runs.y[r]! > maxY[c]!) maxY[c] = runs.y[r]!;
+    first[c + 1]!++;
+  }
+  for (let c = 0; c < components; c++) first[c + 1]! += first[c]!;
+  const byComponent = new Int32Array(runs.count);
+  const fill = first.slice(0, components);
+  for (let r = 0; r < runs.count; r++) byComponent[fill[component[r]!]!++] = r;
+
+  const labels = new Int32Array(width * height);
+  let next = 0;
+  for (let c = 0; c < components; c++) {
+    const x0 = Math.max(0, minX[c]! - 1);
+    const y0 = Math.max(0, minY[c]! - 1);
+    const lw = Math.min(width - 1, maxX[c]! + 1) - x0 + 1;
+    const lh = Math.min(height - 1, maxY[c]! + 1) - y0 + 1;
+    // Even with its holes filled a component cannot outgrow its box.
+    if ((maxX[c]! - minX[c]! + 1) * (maxY[c]! - minY[c]! + 1) < opts.minArea) continue;
+    const local = new Uint8Array(lw * lh);
+    for (let k = first[c]!; k < first[c + 1]!; k++) {
+      const r = byComponent[k]!;
+      const row = (runs.y[r]! - y0) * lw - x0;
+      local.fill(1, row + runs.x0[r]!, row + runs.x1[r]! + 1);
+    }
+    fillHoles(local, lw, lh, opts.maxHoleArea);
+    const pieces = declump(local, distanceTransform(local, lw, lh), lw, lh, opts.minDynamic);
+    const area = new Int32Array(pieces.count + 1);
+    const touches = new Uint8Array(pieces.count + 1);
+    for (let y = 0; y < lh; y++) {
+      const edgeRow = y0 + y === 0 || y0 + y === height - 1;
+      for (let x = 0; x < lw; x++) {
+        const p = pieces.labels[y * lw + x]!;
+        if (p === 0) continue;
+        area[p]!++;
+        if (edgeRow || x0 + x === 0 || x0 + x === width - 1) touches[p] = 1;
+      }
+    }
+    const id = new Int32Array(pieces.count + 1);
+    for (let p = 1; p <= pieces.count; p++) {
+      const keep = area[p]! >= opts.minArea && area[p]! <= opts.maxArea && !(opts.clearBorder && touches[p]);
+      if (keep) id[p] = ++next;
+    }
+    for (let y = 0; y < lh; y++) {
+      const src = y * lw;
+      const dst = (y0 + y) * width + x0;
+      for (let x = 0; x < lw; x++) {
+        const p = pieces.labels[src + x]!;
+        if (p !== 0 && id[p] !== 0) labels[dst + x] = id[p]!;
+      }
+    }
+  }
+  return { labels, count: next };
+}

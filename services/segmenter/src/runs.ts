@@ -1,0 +1,99 @@
+/**
+ * Row runs: a binary image as horizontal spans of foreground, [y, x0, x1] per span, in raster order.
+ * Nuclei cover a fifth of a typical field, so per-object work done on runs (and in each object's bounding
+ * box) instead of on every pixel is where the segmenter's speed comes from.
+ */
+export interface Runs {
+  count: number;
+  y: Int32Array;
+  x0: Int32Array;
+  /** Inclusive end. */
+  x1: Int32Array;
+}
+
+/** Spans of non-zero pixels. */
+export function findRuns(image: ArrayLike<number>, width: number, height: number): Runs {
+  let cap = 1024;
+  let y: Int32Array = new Int32Array(cap);
+  let x0: Int32Array = new Int32Array(cap);
+  let x1: Int32Array = new Int32Array(cap);
+  let count = 0;
+  for (let row = 0; row < height; row++) {
+    const base = row * width;
+    let x = 0;
+    while (x < width) {
+      if (image[base + x] === 0) {
+        x++;
+        continue;
+      }
+      const start = x;
+      while (x < width && image[base + x] !== 0) x++;
+      if (count === cap) {
+        cap *= 2;
+        y = grown(y, cap);
+        x0 = grown(x0, cap);
+        x1 = grown(x1, cap);
+      }
+      y[count] = row;
+      x0[count] = start;
+      x1[count] = x - 1;
+      count++;
+    }
+  }
+  return { count, y, x0, x1 };
+}
+
+function grown(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** Connected components of runs (8-connectivity): component id per run, 0..count-1 in raster order. */
+export function connectRuns(runs: Runs): { component: Int32Array; count: number } {
+  const parent = new Int32Array(runs.count);
+  for (let i = 0; i < runs.count; i++) parent[i] = i;
+  // Runs of the previous row start at prevStart; walk both rows' runs in x order.
+  let prevStart = 0;
+  let prevEnd = 0;
+  for (let i = 0; i < runs.count; ) {
+    const row = runs.y[i]!;
+    let end = i;
+    while (end < runs.count && runs.y[end] === row) end++;
+    if (prevEnd > prevStart && runs.y[prevStart] === row - 1) {
+      let j = prevStart;
+      for (let k = i; k < end; k++) {
+        const a = runs.x0[k]! - 1;
+        const b = runs.x1[k]! + 1;
+        while (j < prevEnd && runs.x1[j]! < a) j++;
+        for (let m = j; m < prevEnd && runs.x0[m]! <= b; m++) union(parent, k, m);
+      }
+    }
+    prevStart = i;
+    prevEnd = end;
+    i = end;
+  }
+  const component = new Int32Array(runs.count);
+  const id = new Int32Array(runs.count).fill(-1);
+  let count = 0;
+  for (let i = 0; i < runs.count; i++) {
+    const r = root(parent, i);
+    if (id[r] === -1) id[r] = count++;
+    component[i] = id[r]!;
+  }
+  return { component, count };
+}
+
+function root(parent: Int32Array, i: number): number {
+  while (parent[i] !== i) {
+    parent[i] = parent[parent[i]!]!;
+    i = parent[i]!;
+  }
+  return i;
+}
+
+function union(parent: Int32Array, a: number, b: number): void {
+  const ra = root(parent, a);
+  const rb = root(parent, b);
+  if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+}
