@@ -4,7 +4,7 @@
 // Everything it prints goes to stderr: scripted commands keep a clean stdout.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,19 +24,46 @@ const fingerprint = createHash('sha256')
   .update(pnpmSpec)
   .digest('hex');
 
-if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint) process.exit(0);
-
-console.error(`platescale: installing dependencies with ${pnpmSpec.split('+')[0]} (first run or lockfile changed)…`);
 const env = { ...process.env, COREPACK_ENABLE_DOWNLOAD_PROMPT: '0', COREPACK_ENABLE_STRICT: '0' };
-const args = ['install', '--frozen-lockfile', '--prefer-offline'];
-let result = spawnSync('corepack', ['pnpm', ...args], { cwd: root, env, stdio: ['ignore', 2, 2] });
-if (result.error || result.status !== 0) {
-  // Node builds without corepack (Node >= 25) fall back to the same pinned pnpm through npx.
-  console.error('platescale: corepack unavailable or failed, trying npx…');
-  result = spawnSync('npx', ['--yes', pnpmSpec.split('+')[0], ...args], { cwd: root, env, stdio: ['ignore', 2, 2] });
+const pnpm = (args) => {
+  let result = spawnSync('corepack', ['pnpm', ...args], { cwd: root, env, stdio: ['ignore', 2, 2] });
+  if (result.error || result.status !== 0) {
+    // Node builds without corepack (Node >= 25) fall back to the same pinned pnpm through npx.
+    console.error('platescale: corepack unavailable or failed, trying npx…');
+    result = spawnSync('npx', ['--yes', pnpmSpec.split('+')[0], ...args], { cwd: root, env, stdio: ['ignore', 2, 2] });
+  }
+  return result;
+};
+
+if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== fingerprint) install();
+buildWebIfStale();
+
+function install() {
+  console.error(`platescale: installing dependencies with ${pnpmSpec.split('+')[0]} (first run or lockfile changed)…`);
+  const result = pnpm(['install', '--frozen-lockfile', '--prefer-offline']);
+  if (result.error || result.status !== 0) {
+    console.error('platescale: dependency install failed (see above).');
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(stampFile, fingerprint);
 }
-if (result.error || result.status !== 0) {
-  console.error('platescale: dependency install failed (see above).');
-  process.exit(result.status ?? 1);
+
+/** The API serves the web UI from packages/web/dist: (re)build it when missing or older than its sources. */
+function buildWebIfStale() {
+  const web = join(root, 'packages', 'web');
+  if (!existsSync(join(web, 'package.json'))) return;
+  const built = join(web, 'dist', 'index.html');
+  const newest = (dir) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .reduce((m, e) => Math.max(m, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
+  const sources = ['app', 'index.html', 'vite.config.ts'].map((p) => join(web, p)).filter(existsSync);
+  const sourceTime = Math.max(...sources.map((p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs)));
+  if (existsSync(built) && statSync(built).mtimeMs >= sourceTime) return;
+  console.error('platescale: building the web UI…');
+  const result = pnpm(['--filter', '@platescale/web', 'run', 'build']);
+  if (result.error || result.status !== 0) {
+    console.error('platescale: web UI build failed (see above).');
+    process.exit(result.status ?? 1);
+  }
 }
-writeFileSync(stampFile, fingerprint);

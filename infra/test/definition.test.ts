@@ -36,7 +36,7 @@ t.test('the rendered definition with ARNs substituted validates with asl-validat
 });
 
 t.test('Lambda timeouts come from the Task states', async (t) => {
-  t.equal(taskTimeoutSeconds(definition, 'Segment'), 280);
+  t.equal(taskTimeoutSeconds(definition, 'Segment'), 90);
   t.equal(taskTimeoutSeconds(definition, 'Aggregate'), 900);
   t.throws(() => taskTimeoutSeconds(definition, 'ReportFailure'));
 });

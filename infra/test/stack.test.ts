@@ -96,7 +96,7 @@ t.test('Lambdas: container images with the named handlers; the segmenter sized a
     PackageType: 'Image',
     ImageConfig: { Command: [IMAGES.segmenter.handlers.segment] },
     MemorySize: config.segmenter.memoryMb,
-    Timeout: 280,
+    Timeout: 90,
     ReservedConcurrentExecutions: config.segmenter.reservedConcurrency,
     TracingConfig: { Mode: 'Active' },
     VpcConfig: Match.absent(),

@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { PlatescaleConfig } from '../config.js';
-import { API_APP_ROOT, IMAGES } from '../containers/images.js';
+import { API_APP_ROOT, DATABASE_PRELOAD, IMAGES } from '../containers/images.js';
 import { policies } from '../iam.js';
 import { RESULTS_PREFIX } from './storage.js';
 import type { Workflow } from './workflow.js';
@@ -73,7 +73,7 @@ export class Api extends Construct {
           REDIS_URL: props.redisUrl,
           DATABASE_SECRET_ARN: props.databaseSecret.secretArn,
           MAX_CONCURRENCY_CAP: String(config.segmenter.reservedConcurrency),
-          NODE_OPTIONS: `--enable-source-maps --import=${API_APP_ROOT}/packages/adapters/src/secrets/preload.js`,
+          NODE_OPTIONS: `--enable-source-maps --import=${API_APP_ROOT}/${DATABASE_PRELOAD}`,
         },
         logDriver: ecs.LogDrivers.awsLogs({
           streamPrefix: 'api',

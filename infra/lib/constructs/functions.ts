@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { PlatescaleConfig } from '../config.js';
-import { IMAGES, LAMBDA_TASK_ROOT } from '../containers/images.js';
+import { DATABASE_PRELOAD, IMAGES, LAMBDA_TASK_ROOT } from '../containers/images.js';
 import { taskTimeoutSeconds } from '../definition.js';
 import { policies } from '../iam.js';
 import { RESULTS_PREFIX } from './storage.js';
@@ -24,9 +24,6 @@ export interface FunctionsProps {
   eventBusName: string;
   eventBusArn: string;
 }
-
-/** Resolves DATABASE_URL from DATABASE_SECRET_ARN before the handler module loads (see packages/adapters). */
-const DATABASE_PRELOAD = `--import=${LAMBDA_TASK_ROOT}/packages/adapters/src/secrets/preload.js`;
 
 /**
  * The workflow's Lambdas, all container images built from this repository: the segmenter (its own image)
@@ -65,7 +62,7 @@ export class Functions extends Construct {
     const databaseEnvironment = {
       ...baseEnvironment,
       DATABASE_SECRET_ARN: props.databaseSecret.secretArn,
-      NODE_OPTIONS: `--enable-source-maps ${DATABASE_PRELOAD}`,
+      NODE_OPTIONS: `--enable-source-maps --import=${LAMBDA_TASK_ROOT}/${DATABASE_PRELOAD}`,
       // The Amazon root CAs (RDS's among them), which the Node 20+ Lambda runtimes no longer load by default.
       NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
     };

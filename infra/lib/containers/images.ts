@@ -8,6 +8,8 @@
 export const LAMBDA_TASK_ROOT = '/var/task';
 /** The app root of the API image. */
 export const API_APP_ROOT = '/app';
+/** Node preload (relative to an app root) that resolves DATABASE_URL from DATABASE_SECRET_ARN; see packages/adapters. */
+export const DATABASE_PRELOAD = 'packages/adapters/src/secrets/preload.js';
 
 export const IMAGES = {
   api: {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { handlerModule, IMAGES, type ImageName } from '../../lib/containers/images.js';
+import { DATABASE_PRELOAD, handlerModule, IMAGES, type ImageName } from '../../lib/containers/images.js';
 import { stageImage } from '../../lib/containers/stage.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -64,6 +64,7 @@ t.test('segmenter image: transpiled closure, the default model, a loadable handl
 t.test('aggregator image: every handler it is deployed with exists and loads', async (t) => {
   const { out, result } = await staged(t, 'aggregator');
   t.ok(result.assets.includes('packages/db/drizzle'), 'migrations ship with the code that applies them');
+  t.ok(existsSync(join(out, DATABASE_PRELOAD)), 'the DATABASE_SECRET_ARN preload CDK names');
   const handlers = Object.values(IMAGES.aggregator.handlers).map(handlerModule);
   const missing = handlers.filter((h) => !existsSync(join(out, h.file)));
   t.same(
@@ -81,4 +82,5 @@ t.test('api image: the CLI entry point and the state machine file', async (t) =>
   t.ok(result.assets.includes('infra/statemachine/analysis.asl.yaml'), 'the local engine reads the ASL file');
   const entry = IMAGES.api.command[1] as string;
   t.ok(existsSync(join(out, entry)), entry);
+  t.ok(existsSync(join(out, DATABASE_PRELOAD)), 'the DATABASE_SECRET_ARN preload CDK names');
 });

@@ -61,7 +61,8 @@ interface Live {
   redriving: boolean;
 }
 
-const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+/** StartExecution's name rule: 1-80 characters, no whitespace, brackets, wildcards, punctuation or controls. */
+const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
 
 export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
   const definition = loadDefinition(opts.definition, { substitutions: opts.substitutions ?? {} });
@@ -102,13 +103,19 @@ export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
       caught(state, input) {
         exec.record.caught = { state, input };
       },
-      mapRunId: (state) => exec.record.mapRuns[state],
+      mapRunId(state) {
+        // Continue a Map Run that never ended (crash) or that a redrive reopens; a Retry starts a new one.
+        const id = exec.record.mapRuns[state];
+        if (!id) return undefined;
+        const last = exec.record.mapRunSnapshots.find((m) => m.mapRunArn.endsWith(`:${id}`));
+        return exec.redriving || !last || last.status === 'RUNNING' ? id : undefined;
+      },
       async registerMapRun(state, run) {
         if (!exec.mapRuns.includes(run)) {
           exec.mapRuns = exec.mapRuns.filter((r) => r.mapRunArn !== run.mapRunArn);
           exec.mapRuns.unshift(run);
         }
-        exec.record.mapRuns[state] ??= run.mapRunArn.slice(run.mapRunArn.lastIndexOf(':') + 1);
+        exec.record.mapRuns[state] = run.mapRunArn.slice(run.mapRunArn.lastIndexOf(':') + 1);
         exec.record.mapRunSnapshots = exec.mapRuns.map((r) => r.describe());
         await save(exec);
       },

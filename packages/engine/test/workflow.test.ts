@@ -367,3 +367,43 @@ t.test('fair pool: a small job started after a large one finishes long before it
   await workflow.wait(big.executionArn);
   t.same(finished, ['small', 'big']);
 });
+
+t.test('a Retry on a Distributed Map state starts a new Map Run', async (t) => {
+  let calls = 0;
+  const workflow = createLocalWorkflow({
+    definition: {
+      StartAt: 'Map',
+      States: {
+        Map: {
+          Type: 'Map',
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'T',
+            States: { T: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:0:function:flaky', End: true } },
+          },
+          Retry: [{ ErrorEquals: ['States.ExceedToleratedFailureThreshold'], MaxAttempts: 1 }],
+          End: true,
+        },
+      },
+    },
+    objects: createMemoryObjects(),
+    sleep: fastSleep,
+    lambdas: {
+      flaky: async (item) => {
+        calls++;
+        if (calls === 1) throw new Error('first call fails');
+        return item;
+      },
+    },
+  });
+  const { executionArn } = await workflow.start('retry-map', [1, 2]);
+  const done = await workflow.wait(executionArn);
+  t.equal(done.status, 'SUCCEEDED');
+  t.same(done.output, [1, 2]);
+  const runs = await workflow.mapRuns(executionArn);
+  t.equal(runs.length, 2);
+  t.same(
+    runs.map((r) => r.status),
+    ['SUCCEEDED', 'FAILED'],
+  );
+});

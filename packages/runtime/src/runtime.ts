@@ -1,9 +1,11 @@
 import {
   createCache,
+  createEmulatorInvokers,
   createEventBus,
   createObjectStore,
   createStepFunctionsWorkflow,
   LOCAL_ACCOUNT_ID,
+  parseLambdaEndpoints,
 } from '@platescale/adapters';
 import {
   createAggregateHandler,
@@ -64,18 +66,31 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   if (config.STATE_MACHINE_ARN) {
     workflow = createStepFunctionsWorkflow({ stateMachineArn: config.STATE_MACHINE_ARN, region: config.AWS_REGION });
   } else {
-    const pool = createSegmenterPool({ ...env, PLATESCALE_HOME: config.home }, config.WORKERS);
-    closers.push(() => pool.close());
+    // docker compose: LAMBDA_ENDPOINTS sends the named functions to the real Lambda images (Runtime Interface
+    // Emulator); whatever it does not name runs in this process, the segmenter on a worker pool.
+    const remote = config.LAMBDA_ENDPOINTS ? createEmulatorInvokers(config.LAMBDA_ENDPOINTS) : {};
+    const remoteSegmenters = config.LAMBDA_ENDPOINTS
+      ? (parseLambdaEndpoints(config.LAMBDA_ENDPOINTS)[LOCAL_FUNCTIONS.SegmenterFunctionArn]?.length ?? 0)
+      : 0;
+    let segmenter = remote[LOCAL_FUNCTIONS.SegmenterFunctionArn];
+    let poolSize = remoteSegmenters;
+    if (!segmenter) {
+      const pool = createSegmenterPool({ ...env, PLATESCALE_HOME: config.home }, config.WORKERS);
+      closers.push(() => pool.close());
+      segmenter = pool.invoke;
+      poolSize = pool.threads;
+    }
     local = createLocalWorkflow({
       definition: loadAnalysisDefinition(),
       substitutions: localSubstitutions(config.AWS_REGION, LOCAL_ACCOUNT_ID),
       lambdas: {
         [LOCAL_FUNCTIONS.ListImageSetsFunctionArn]: asLambda(createListImageSetsHandler({ objects })),
-        [LOCAL_FUNCTIONS.SegmenterFunctionArn]: pool.invoke,
         [LOCAL_FUNCTIONS.AggregatorFunctionArn]: asLambda(createAggregateHandler({ db: database.db, objects, events })),
+        ...remote,
+        [LOCAL_FUNCTIONS.SegmenterFunctionArn]: segmenter,
       },
       objects,
-      poolSize: pool.threads,
+      poolSize,
       region: config.AWS_REGION,
       account: LOCAL_ACCOUNT_ID,
       // Executions and per-batch results survive a crash: a restarted process resumes them below.

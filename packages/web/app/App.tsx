@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { setUnauthorizedHandler } from './api.js';
 import { JobPage } from './pages/JobPage.js';
 import { JobsPage } from './pages/JobsPage.js';
+import { ModelsPage } from './pages/ModelsPage.js';
 import { SignIn } from './pages/SignIn.js';
 import { WellPage } from './pages/WellPage.js';
 import { href, useRoute } from './router.js';
@@ -24,6 +25,7 @@ export function App() {
         </a>
         <nav aria-label="Main">
           <a href={href({ page: 'jobs' })}>Jobs</a>
+          <a href={href({ page: 'models' })}>Models</a>
           <a href="/docs">API docs</a>
         </nav>
         <button
@@ -40,6 +42,7 @@ export function App() {
       <main id="main" tabIndex={-1}>
         {route.page === 'jobs' && <JobsPage route={route} />}
         {route.page === 'job' && <JobPage jobId={route.jobId} />}
+        {route.page === 'models' && <ModelsPage />}
         {route.page === 'well' && <WellPage jobId={route.jobId} plate={route.plate} well={route.well} />}
       </main>
     </>

@@ -54,6 +54,21 @@ export async function postJson<T>(path: string, body?: unknown): Promise<T> {
   return (await (await request(path, init)).json()) as T;
 }
 
+/** POSTs a binary body (an image) and reads the JSON answer. */
+export async function postBinary<T>(path: string, body: Blob, contentType: string): Promise<T> {
+  return (await (await request(path, { method: 'POST', headers: { 'content-type': contentType }, body })).json()) as T;
+}
+
+/** POSTs JSON and returns the binary answer (a preview PNG) as an object URL; revoke it when done. */
+export async function postForObjectUrl(path: string, body: unknown): Promise<string> {
+  const res = await request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'image/png' },
+    body: JSON.stringify(body),
+  });
+  return URL.createObjectURL(await res.blob());
+}
+
 /** An authenticated binary (image, CSV) as an object URL the page can show or download; revoke it when done. */
 export async function getObjectUrl(path: string): Promise<string> {
   return URL.createObjectURL(await (await request(path, { headers: { accept: '*/*' } })).blob());

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { page: 'jobs'; status?: string; experimentId?: string }
   | { page: 'job'; jobId: string }
-  | { page: 'well'; jobId: string; plate: string; well: string };
+  | { page: 'well'; jobId: string; plate: string; well: string }
+  | { page: 'models' };
 
 /** Hash routes, so the API serves one document at `/` and deep links survive a reload. */
 export function parseRoute(hash: string): Route {
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
     return { page: 'well', jobId: parts[1], plate: parts[3], well: parts[4] };
   }
   if (parts[0] === 'jobs' && parts[1]) return { page: 'job', jobId: parts[1] };
+  if (parts[0] === 'models') return { page: 'models' };
   const params = new URLSearchParams(query);
   return {
     page: 'jobs',
@@ -28,6 +30,8 @@ export function href(route: Route): string {
       return `#/jobs/${e(route.jobId)}`;
     case 'well':
       return `#/jobs/${e(route.jobId)}/wells/${e(route.plate)}/${e(route.well)}`;
+    case 'models':
+      return '#/models';
     default: {
       const q = new URLSearchParams();
       if (route.status) q.set('status', route.status);

@@ -95,3 +95,22 @@ export interface Page<T> {
 }
 
 export const TERMINAL: JobStatus[] = ['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+export interface Model {
+  modelId: string;
+  name: string;
+  version: number;
+  classes: string[];
+  channels: string[];
+  foregroundClass: string;
+  labelCounts: Record<string, number>;
+  metrics: { pixelAccuracy: number; perClass: { className: string; accuracy: number }[]; trainSeconds: number };
+  createdAt: string;
+}
+
+export interface Upload {
+  key: string;
+  file: string;
+  width: number;
+  height: number;
+}

@@ -8,11 +8,13 @@ import { idempotencyPlugin } from './plugins/idempotency.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { securityPlugin } from './plugins/security.js';
 import { servicesPlugin } from './plugins/services.js';
+import { doseResponseRoutes } from './routes/dose-response/index.js';
 import { experimentRoutes } from './routes/experiments/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { imageRoutes } from './routes/images/index.js';
 import { jobRoutes } from './routes/jobs/index.js';
 import { modelRoutes } from './routes/models/index.js';
+import { plateMapRoutes } from './routes/plate-maps/index.js';
 import { webRoutes } from './routes/web/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
 
@@ -44,10 +46,12 @@ export async function app(fastify: FastifyInstance, deps: ApiDeps): Promise<void
 
   await fastify.register(healthRoutes, deps);
   await fastify.register(experimentRoutes, { prefix: '/v1/experiments' });
+  await fastify.register(plateMapRoutes, { prefix: '/v1/experiments' });
   await fastify.register(jobRoutes, { prefix: '/v1/jobs' });
+  await fastify.register(doseResponseRoutes, { prefix: '/v1/jobs' });
   await fastify.register(webhookRoutes, { prefix: '/v1/webhooks' });
   await fastify.register(modelRoutes, { prefix: '/v1/models' });
-  await fastify.register(imageRoutes, { prefix: '/v1/jobs' });
+  await fastify.register(imageRoutes, { prefix: '/v1' });
   await fastify.register(webRoutes);
 }
 

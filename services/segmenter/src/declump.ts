@@ -32,32 +32,32 @@ export function declump(
   const order = new Int32Array(fg);
   for (let i = 0; i < n; i++) if (mask[i]) order[start[maxLevel - level[i]!]!++] = i;
 
-  // parent: -1 = not flooded yet; state: 1 = in the current level, 2 = queued
+  // parent: -1 = not flooded yet. state: 1 = in the current level, 2 = queued, 3 = next to a flooded pixel.
   const parent = new Int32Array(n).fill(-1);
   const peak = new Float32Array(n);
   const state = new Uint8Array(n);
   const queue = new Int32Array(fg);
-  const flood = { parent, peak, distance, width, n, minDynamic };
+  const flood: Flood = { parent, peak, distance, width, height, minDynamic };
 
   let k = 0;
   while (k < fg) {
     const lvl = level[order[k]!]!;
     let end = k;
-    while (end < fg && level[order[end]!] === lvl) state[order[end++]!] = 1;
     let head = 0;
     let tail = 0;
-    for (let j = k; j < end; j++) {
-      const p = order[j]!;
-      if (hasFloodedNeighbour(parent, p, width, n)) {
+    for (; end < fg && level[order[end]!] === lvl; end++) {
+      const p = order[end]!;
+      // Pixels next to an existing basin start the breadth-first flood of this level.
+      if (state[p] === 3) {
         state[p] = 2;
         queue[tail++] = p;
-      }
+      } else state[p] = 1;
     }
     for (let j = k; ; j++) {
       while (head < tail) {
         const p = queue[head++]!;
         assign(flood, p);
-        tail = enqueueLevelNeighbours(state, queue, tail, p, width, n);
+        tail = visitNeighbours(flood, state, queue, tail, p);
       }
       // Pixels of this level not reached from an existing basin: a new peak (plateau), flooded from here.
       while (j < end && state[order[j]!] !== 1) j++;
@@ -65,7 +65,6 @@ export function declump(
       state[order[j]!] = 2;
       queue[tail++] = order[j]!;
     }
-    for (let j = k; j < end; j++) state[order[j]!] = 0;
     k = end;
   }
 
@@ -86,45 +85,53 @@ interface Flood {
   peak: Float32Array;
   distance: Float32Array;
   width: number;
-  n: number;
+  height: number;
   minDynamic: number;
+}
+
+const DX = [-1, 0, 1, -1, 1, -1, 0, 1];
+const DY = [-1, -1, -1, 0, 0, 1, 1, 1];
+
+/** Whether p's k-th 8-neighbour lies inside the image (p at column x, row y). */
+function inside(x: number, y: number, k: number, width: number, height: number): boolean {
+  const nx = x + DX[k]!;
+  const ny = y + DY[k]!;
+  return nx >= 0 && nx < width && ny >= 0 && ny < height;
 }
 
 /** Joins p to the basin of its highest flooded neighbour, merging basins whose dynamic is too small. */
 function assign(f: Flood, p: number): void {
-  const { parent, peak, distance, width, n, minDynamic } = f;
-  const x = p % width;
+  const { parent, peak, distance, width, height, minDynamic } = f;
   const here = distance[p]!;
+  const x = p % width;
+  const y = (p - x) / width;
+  const edge = x === 0 || y === 0 || x === width - 1 || y === height - 1;
   let root = -1;
   let best = Number.NEGATIVE_INFINITY;
-  for (let dy = -1; dy <= 1; dy++) {
-    const row = p + dy * width;
-    if (row < 0 || row >= n) continue;
-    for (let dx = -1; dx <= 1; dx++) {
-      if ((dx === 0 && dy === 0) || x + dx < 0 || x + dx >= width) continue;
-      const q = row + dx;
-      if (parent[q] === -1) continue;
-      const r = find(parent, q);
-      const dq = distance[q]!;
-      if (root === -1) {
-        root = r;
-        best = dq;
+  for (let k = 0; k < 8; k++) {
+    if (edge && !inside(x, y, k, width, height)) continue;
+    const q = p + DY[k]! * width + DX[k]!;
+    if (parent[q] === -1) continue;
+    const r = find(parent, q);
+    const dq = distance[q]!;
+    if (root === -1) {
+      root = r;
+      best = dq;
+      continue;
+    }
+    if (r !== root) {
+      const hi = peak[r]! > peak[root]! ? r : root;
+      const lo = hi === r ? root : r;
+      if (peak[lo]! - here < minDynamic) {
+        parent[lo] = hi;
+        root = hi;
+        if (dq > best) best = dq;
         continue;
       }
-      if (r !== root) {
-        const hi = peak[r]! > peak[root]! ? r : root;
-        const lo = hi === r ? root : r;
-        if (peak[lo]! - here < minDynamic) {
-          parent[lo] = hi;
-          root = hi;
-          if (dq > best) best = dq;
-          continue;
-        }
-      }
-      if (dq > best) {
-        best = dq;
-        root = r;
-      }
+    }
+    if (dq > best) {
+      best = dq;
+      root = r;
     }
   }
   if (root === -1) {
@@ -133,37 +140,20 @@ function assign(f: Flood, p: number): void {
   } else parent[p] = root;
 }
 
-function hasFloodedNeighbour(parent: Int32Array, p: number, width: number, n: number): boolean {
+/** Queues p's unvisited neighbours of the current level; marks lower ones as next to a basin. */
+function visitNeighbours(f: Flood, state: Uint8Array, queue: Int32Array, tail: number, p: number): number {
+  const { width, height } = f;
   const x = p % width;
-  for (let dy = -1; dy <= 1; dy++) {
-    const row = p + dy * width;
-    if (row < 0 || row >= n) continue;
-    for (let dx = -1; dx <= 1; dx++) {
-      if (x + dx >= 0 && x + dx < width && parent[row + dx] !== -1 && (dx !== 0 || dy !== 0)) return true;
-    }
-  }
-  return false;
-}
-
-function enqueueLevelNeighbours(
-  state: Uint8Array,
-  queue: Int32Array,
-  tail: number,
-  p: number,
-  width: number,
-  n: number,
-): number {
-  const x = p % width;
-  for (let dy = -1; dy <= 1; dy++) {
-    const row = p + dy * width;
-    if (row < 0 || row >= n) continue;
-    for (let dx = -1; dx <= 1; dx++) {
-      const q = row + dx;
-      if (x + dx >= 0 && x + dx < width && state[q] === 1) {
-        state[q] = 2;
-        queue[tail++] = q;
-      }
-    }
+  const y = (p - x) / width;
+  const edge = x === 0 || y === 0 || x === width - 1 || y === height - 1;
+  for (let k = 0; k < 8; k++) {
+    if (edge && !inside(x, y, k, width, height)) continue;
+    const q = p + DY[k]! * width + DX[k]!;
+    if (f.parent[q] !== -1) continue;
+    if (state[q] === 1) {
+      state[q] = 2;
+      queue[tail++] = q;
+    } else if (state[q] === 0) state[q] = 3;
   }
   return tail;
 }

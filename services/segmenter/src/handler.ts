@@ -85,7 +85,11 @@ async function processImageSet(
       `'${odd.key}' is ${odd.image.width}x${odd.image.height}, the segmentation channel is ${width}x${height}`,
     );
   }
-  const channels: ChannelImage[] = decoded.map((d) => ({ name: d.name, data: d.image.data, scale: 1 / d.image.maxValue }));
+  const channels: ChannelImage[] = decoded.map((d) => ({
+    name: d.name,
+    data: d.image.data,
+    scale: 1 / d.image.maxValue,
+  }));
   const seg = await segmentImageSet(
     model,
     channels[names.indexOf(batch.segmentationChannel)]!,

@@ -7,6 +7,7 @@
 export { decodeImage, type GreyImage, toUnitFloat } from './decode.js';
 export { buildDefaultModel, MODEL_METADATA } from './default-model.js';
 export { ImageDecodeError, ImageSetError, ImageTooLargeError, ModelContractError, SegmenterError } from './errors.js';
+export { type Agreement, matchObjects } from './evaluate.js';
 export {
   createSegmentHandler,
   DEFAULT_SEGMENTER_OPTIONS,
@@ -17,7 +18,7 @@ export { type ChannelImage, INTENSITY_FEATURES, type ObjectTable, SHAPE_FEATURES
 export type { SegmentationModel, ThresholdMethod } from './model.js';
 export { DEFAULT_MODEL_PATH, ModelCache } from './model-cache.js';
 export { DEFAULT_SEGMENT_OPTIONS, type Segmentation, type SegmentOptions, segmentImageSet } from './segment.js';
-export { type ImageMeasurements, objectsToJsonl, summarize } from './summary.js';
+export { type ImageMeasurements, objectsToJsonl, round, summarize } from './summary.js';
 
 /** The module a piscina pool loads (default export: SegmentBatchEvent → SegmentBatchResult). */
 export const segmenterWorkerUrl = new URL('./worker.ts', import.meta.url);

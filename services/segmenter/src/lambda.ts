@@ -6,7 +6,11 @@ import { createSegmentHandler } from './handler.js';
 
 const logger = new Logger({ serviceName: 'segmenter' });
 const metrics = new Metrics({ namespace: 'platescale', serviceName: 'segmenter' });
-const segment = createSegmentHandler({ objects: createObjectStore(loadConfig()) });
+const config = loadConfig();
+const segment = createSegmentHandler({
+  objects: createObjectStore(config),
+  options: { maxPixels: config.SEGMENTER_MAX_PIXELS },
+});
 
 /** AWS Lambda entry (container image): the Distributed Map's ItemBatcher event in, per-image results out. */
 export async function handler(event: SegmentBatchEvent): Promise<SegmentBatchResult> {

@@ -150,14 +150,7 @@ export function measureObjects(
     const row = y * width;
     for (let x = x0; x <= x1; x++) {
       const i = row + x;
-      if (
-        x === x0 ||
-        x === x1 ||
-        y === 0 ||
-        y === height - 1 ||
-        labels[i - width] !== l ||
-        labels[i + width] !== l
-      ) {
+      if (x === x0 || x === x1 || y === 0 || y === height - 1 || labels[i - width] !== l || labels[i + width] !== l) {
         if (nBorder === border.length) {
           const grown = new Int32Array(border.length * 2);
           grown.set(border);
@@ -216,8 +209,9 @@ export function measureObjects(
     columns.set(name, c);
     return c;
   };
-  const [cArea, cPerim, cForm, cEcc, cSolid, cExtent, cMajor, cMinor, cOrient, cDiam, cX, cY] =
-    SHAPE_FEATURES.map(col) as [Float64Array, ...Float64Array[]];
+  const [cArea, cPerim, cForm, cEcc, cSolid, cExtent, cMajor, cMinor, cOrient, cDiam, cX, cY] = SHAPE_FEATURES.map(
+    col,
+  ) as [Float64Array, ...Float64Array[]];
   for (let l = 1; l <= count; l++) {
     const k = l - 1;
     const a = area[l]!;

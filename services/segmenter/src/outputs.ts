@@ -13,9 +13,9 @@ export function outputKeys(resultsPrefix: string, set: ImageSet): { objectsKey: 
   };
 }
 
-/** The per-object table as gzipped JSON Lines. */
+/** The per-object table as gzipped JSON Lines (level 3: half the CPU of level 6 for 15 % more bytes). */
 export function encodeObjects(seg: Segmentation): Buffer {
-  return gzipSync(objectsToJsonl(seg.table), { level: 6 });
+  return gzipSync(objectsToJsonl(seg.table), { level: 3 });
 }
 
 /** The label image as a 16-bit grey PNG (labels above 65535 saturate). Fast deflate: labels compress well. */

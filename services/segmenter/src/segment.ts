@@ -73,13 +73,7 @@ export async function segmentImageSet(
   if (inputs.length < model.channels) {
     throw new ImageSetError(`the model takes ${model.channels} channels, the image set has ${inputs.length}`);
   }
-  const map = await predict(
-    model,
-    inputs.map(unitFloat),
-    width,
-    height,
-    options.tileSize,
-  );
+  const map = await predict(model, inputs.map(unitFloat), width, height, options.tileSize);
   const threshold = foregroundCut(model, map, options.threshold ?? model.threshold);
   const mask = new Uint8Array(map.length);
   for (let i = 0; i < map.length; i++) mask[i] = map[i]! > threshold ? 1 : 0;

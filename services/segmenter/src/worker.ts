@@ -4,7 +4,11 @@ import { createSegmentHandler } from './handler.js';
 
 // Module scope = once per worker thread, like a warm Lambda container: the store, and (inside the handler's
 // model cache) the ONNX sessions, are reused by every batch this worker runs.
-const handler = createSegmentHandler({ objects: createObjectStore(loadConfig()) });
+const config = loadConfig();
+const handler = createSegmentHandler({
+  objects: createObjectStore(config),
+  options: { maxPixels: config.SEGMENTER_MAX_PIXELS },
+});
 
 /** The piscina task: one SegmentBatchEvent in, one SegmentBatchResult out. */
 export default function segmentBatch(event: SegmentBatchEvent): Promise<SegmentBatchResult> {

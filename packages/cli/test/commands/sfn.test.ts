@@ -52,7 +52,7 @@ t.test('sfn run: batches from a CSV ItemReader, a tolerated failure, ResultWrite
               T: {
                 Type: 'Task',
                 Resource: 'arn:aws:states:::lambda:invoke',
-                Parameters: { FunctionName: '${Fn}', 'Payload.$': '$' },
+                Parameters: { FunctionName: `\${Fn}`, 'Payload.$': '$' },
                 OutputPath: '$.Payload',
                 End: true,
               },

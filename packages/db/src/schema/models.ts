@@ -14,8 +14,8 @@ export interface ModelArchitecture {
   hidden: number;
   features: number;
   sigmas: number[];
-  /** Input scaling inside the graph: 'none' (absolute brightness) or 'percentile' (per image, 1st–99.8th). */
-  normalization: 'none' | 'percentile';
+  /** Input scaling inside the graph: 'none' (absolute brightness; also when absent) or 'percentile' (per image). */
+  normalization?: 'none' | 'percentile';
   seed: number;
 }
 

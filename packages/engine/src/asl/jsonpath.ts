@@ -1,10 +1,14 @@
 import { runtimeError } from '../errors.js';
 
-type Segment = { kind: 'key'; key: string } | { kind: 'index'; index: number } | { kind: 'wildcard' };
+type Segment =
+  | { kind: 'key'; key: string }
+  | { kind: 'index'; index: number }
+  | { kind: 'wildcard' }
+  | { kind: 'slice'; start: number | undefined; end: number | undefined };
 
 const cache = new Map<string, Segment[]>();
 
-/** Parses the JSONPath subset ASL paths use: `$`, `.name`, `['name']`, `[3]`, `[-1]`, `[*]`, `.*`. */
+/** Parses the JSONPath subset ASL paths use: `$`, `.name`, `['name']`, `[3]`, `[-1]`, `[*]`, `.*`, `[1:3]`. */
 export function parsePath(path: string): Segment[] {
   const hit = cache.get(path);
   if (hit) return hit;
@@ -25,7 +29,10 @@ export function parsePath(path: string): Segment[] {
       const inner = path.slice(i + 1, close).trim();
       if (inner === '*') segments.push({ kind: 'wildcard' });
       else if (/^-?\d+$/.test(inner)) segments.push({ kind: 'index', index: Number(inner) });
-      else if (/^'.*'$|^".*"$/.test(inner)) segments.push({ kind: 'key', key: inner.slice(1, -1) });
+      else if (/^(-?\d+)?:(-?\d+)?$/.test(inner)) {
+        const [a, b] = inner.split(':');
+        segments.push({ kind: 'slice', start: a ? Number(a) : undefined, end: b ? Number(b) : undefined });
+      } else if (/^'.*'$|^".*"$/.test(inner)) segments.push({ kind: 'key', key: inner.slice(1, -1) });
       else throw runtimeError(`invalid JSONPath '${path}': filter expressions are not supported`);
       i = close + 1;
     } else {
@@ -41,6 +48,10 @@ const MISSING = Symbol('missing');
 function step(values: unknown[], seg: Segment, multi: boolean): unknown[] {
   const out: unknown[] = [];
   for (const v of values) {
+    if (seg.kind === 'slice') {
+      if (Array.isArray(v)) out.push(...v.slice(seg.start, seg.end));
+      continue;
+    }
     if (seg.kind === 'wildcard') {
       if (Array.isArray(v)) out.push(...v);
       else if (v !== null && typeof v === 'object') out.push(...Object.values(v));
@@ -65,7 +76,7 @@ export function readPath(data: unknown, path: string): unknown {
   let values: unknown[] = [data];
   let multi = false;
   for (const seg of segments) {
-    if (seg.kind === 'wildcard') multi = true;
+    if (seg.kind === 'wildcard' || seg.kind === 'slice') multi = true;
     values = step(values, seg, multi);
     if (!multi && values.length === 0) {
       throw runtimeError(`The JSONPath '${path}' could not be found in the input '${truncate(JSON.stringify(data))}'`);

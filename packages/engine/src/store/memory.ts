@@ -8,6 +8,10 @@ export function createMemoryCheckpointStore(): CheckpointStore {
   return {
     async saveExecution(record) {
       executions.set(record.executionArn, structuredClone(record));
+      // Only a failed execution can be redriven; a succeeded one never reads its children again.
+      if (record.status === 'SUCCEEDED') {
+        for (const k of children.keys()) if (k.startsWith(`${record.executionArn}\n`)) children.delete(k);
+      }
     },
     async loadExecution(arn) {
       const r = executions.get(arn);

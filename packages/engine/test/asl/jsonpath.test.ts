@@ -8,6 +8,8 @@ t.test('readPath: fields, brackets, indices, wildcards; a missing path is States
   t.equal(readPath(data, "$.a['b-c'][1].d"), 2);
   t.equal(readPath(data, '$.a.b-c[-1].d'), 2);
   t.same(readPath(data, '$.list[*].x'), [1, 2]);
+  t.same(readPath({ v: [0, 10, 20, 30, 40, 50] }, '$.v[-3:]'), [30, 40, 50]);
+  t.same(readPath({ v: [0, 10, 20, 30] }, '$.v[1:3]'), [10, 20]);
   t.equal(await statesErrorOf(() => readPath(data, '$.nope')), 'States.Runtime');
   t.equal(await statesErrorOf(() => readPath(data, '$..x')), 'States.Runtime');
 });

@@ -44,5 +44,5 @@ export function fakeLister(objects: ObjectStore, sets: ImageSet[]) {
   };
 }
 
-/** Runs engine time (retry back-off, Wait states, Task timeouts) 1000× faster: 280 s of TimeoutSeconds is 280 ms. */
+/** Runs engine time (retry back-off, Wait states, Task timeouts) 1000× faster: 90 s of TimeoutSeconds is 90 ms. */
 export const fastSleep = (ms: number, signal?: AbortSignal) => delay(ms / 1000, undefined, signal ? { signal } : {});

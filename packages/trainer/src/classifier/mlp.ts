@@ -27,7 +27,7 @@ export interface MlpOptions {
 
 export const DEFAULT_MLP_OPTIONS: MlpOptions = {
   hidden: 16,
-  epochs: 30,
+  epochs: 20,
   batchSize: 64,
   learningRate: 0.005,
   weightDecay: 1e-4,
@@ -81,7 +81,13 @@ export async function trainMlp(
   for (let i = 0; i < count; i++) perClass[samples.classes[i]!]!++;
   const classWeight = Array.from(perClass, (n) => (n > 0 ? count / (classCount * n) : 0));
 
-  const x = new Float64Array(width);
+  // Standardised once, not once per epoch.
+  const xs = new Float64Array(count * width);
+  for (let i = 0; i < count; i++) {
+    for (let f = 0; f < width; f++) {
+      xs[i * width + f] = (samples.features[i * width + f]! - norm.mean[f]!) / norm.scale[f]!;
+    }
+  }
   const acts = sizes.map((n) => new Float64Array(n));
   const deltas = sizes.map((n) => new Float64Array(n));
   const order = Uint32Array.from({ length: count }, (_, i) => i);
@@ -97,8 +103,8 @@ export async function trainMlp(
       for (const p of params) p.grad.fill(0);
       for (let b = start; b < end; b++) {
         const row = order[b]!;
-        for (let f = 0; f < width; f++) x[f] = (samples.features[row * width + f]! - norm.mean[f]!) / norm.scale[f]!;
-        acts[0]!.set(x);
+        const input = acts[0]!;
+        for (let f = 0; f < width; f++) input[f] = xs[row * width + f]!;
         forward(sizes, weights, biases, acts);
         // Softmax cross-entropy: dL/dz = p − onehot, times the class weight.
         const target = samples.classes[row]!;
@@ -150,19 +156,18 @@ function backward(sizes: number[], weights: Param[], biases: Param[], acts: Floa
   for (let l = sizes.length - 2; l >= 0; l--) {
     const delta = deltas[l + 1]!;
     const input = acts[l]!;
-    const w = weights[l]!;
+    const { grad, value } = weights[l]!;
+    const biasGrad = biases[l]!.grad;
     const nIn = sizes[l]!;
     const prev = deltas[l]!;
     if (l > 0) prev.fill(0);
     for (let o = 0; o < sizes[l + 1]!; o++) {
       const d = delta[o]!;
       if (d === 0) continue;
-      biases[l]!.grad[o]! += d;
+      biasGrad[o]! += d;
       const base = o * nIn;
-      for (let i = 0; i < nIn; i++) {
-        w.grad[base + i]! += d * input[i]!;
-        if (l > 0) prev[i]! += d * w.value[base + i]!;
-      }
+      for (let i = 0; i < nIn; i++) grad[base + i]! += d * input[i]!;
+      if (l > 0) for (let i = 0; i < nIn; i++) prev[i]! += d * value[base + i]!;
     }
     // ReLU derivative of the hidden activation.
     if (l > 0) for (let i = 0; i < nIn; i++) if (input[i]! <= 0) prev[i] = 0;

@@ -12,8 +12,12 @@ export function AuthImage({ path, alt, class: className }: { path: string; alt: 
     setError(null);
     getObjectUrl(path).then(
       (u) => {
-        if (stopped) URL.revokeObjectURL(u);
-        else setUrl((current = u));
+        if (stopped) {
+          URL.revokeObjectURL(u);
+          return;
+        }
+        current = u;
+        setUrl(u);
       },
       (err: Error) => !stopped && setError(err.message),
     );

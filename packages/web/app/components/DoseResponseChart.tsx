@@ -17,12 +17,21 @@ function wellValue(w: WellResult, feature: string): number | undefined {
 
 function Marker({ x, y, shape, colour }: { x: number; y: number; shape: number; colour: string }) {
   if (shape % 3 === 1) return <rect x={x - 3.5} y={y - 3.5} width={7} height={7} fill={colour} />;
-  if (shape % 3 === 2) return <path d={`M${x},${y - 4.5}L${x + 4.5},${y + 3.5}L${x - 4.5},${y + 3.5}Z`} fill={colour} />;
+  if (shape % 3 === 2)
+    return <path d={`M${x},${y - 4.5}L${x + 4.5},${y + 3.5}L${x - 4.5},${y + 3.5}Z`} fill={colour} />;
   return <circle cx={x} cy={y} r={3.5} fill={colour} />;
 }
 
 /** Fitted 4PL curves (log dose axis) over the sample wells, one colour and marker per treatment. */
-export function DoseResponseChart({ fits, wells, feature }: { fits: DoseResponseFit[]; wells: WellResult[]; feature: string }) {
+export function DoseResponseChart({
+  fits,
+  wells,
+  feature,
+}: {
+  fits: DoseResponseFit[];
+  wells: WellResult[];
+  feature: string;
+}) {
   const shown = fits.filter((f) => f.feature === feature);
   const points = wells
     .filter((w) => w.role === 'sample' && w.treatment && (w.dose ?? 0) > 0)
@@ -34,13 +43,17 @@ export function DoseResponseChart({ fits, wells, feature }: { fits: DoseResponse
   const hi = Math.max(...doses);
   const curves = shown.map((f) =>
     f.ec50 && f.hill !== null && f.top !== null && f.bottom !== null
-      ? logSpace(lo, hi, 80).map((d) => ({ d, v: logLogistic(d, { ec50: f.ec50!, hill: f.hill!, top: f.top!, bottom: f.bottom! }) }))
+      ? logSpace(lo, hi, 80).map((d) => ({
+          d,
+          v: logLogistic(d, { ec50: f.ec50!, hill: f.hill!, top: f.top!, bottom: f.bottom! }),
+        }))
       : [],
   );
   const values = points.map((p) => p.value).concat(curves.flat().map((c) => c.v));
   const vmin = Math.min(0, ...values);
   const vmax = Math.max(...values) * 1.05 || 1;
-  const x = (d: number) => PAD.left + ((Math.log10(d) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * (W - PAD.left - PAD.right);
+  const x = (d: number) =>
+    PAD.left + ((Math.log10(d) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * (W - PAD.left - PAD.right);
   const y = (v: number) => H - PAD.bottom - ((v - vmin) / (vmax - vmin)) * (H - PAD.top - PAD.bottom);
   const decades = logSpace(lo, hi, 5);
   return (
@@ -80,7 +93,14 @@ export function DoseResponseChart({ fits, wells, feature }: { fits: DoseResponse
                   <Marker x={x(p.dose)} y={y(p.value)} shape={i} colour={colour} />
                 ))}
               {f.ec50 && (
-                <line x1={x(f.ec50)} x2={x(f.ec50)} y1={PAD.top} y2={H - PAD.bottom} stroke={colour} stroke-dasharray="4 3" />
+                <line
+                  x1={x(f.ec50)}
+                  x2={x(f.ec50)}
+                  y1={PAD.top}
+                  y2={H - PAD.bottom}
+                  stroke={colour}
+                  stroke-dasharray="4 3"
+                />
               )}
             </g>
           );

@@ -136,7 +136,9 @@ export function JobResults({ job }: { job: Job }) {
                 <tr>
                   <th scope="row">{q.feature}</th>
                   <td>{formatNumber(q.zPrime)}</td>
-                  <td>{q.zPrime === null ? '–' : q.zPrime >= 0.5 ? 'excellent' : q.zPrime > 0 ? 'marginal' : 'unusable'}</td>
+                  <td>
+                    {q.zPrime === null ? '–' : q.zPrime >= 0.5 ? 'excellent' : q.zPrime > 0 ? 'marginal' : 'unusable'}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -169,9 +171,7 @@ export function JobResults({ job }: { job: Job }) {
                   <tr>
                     <th scope="row">{f.treatment}</th>
                     <td>{f.feature}</td>
-                    <td>
-                      {f.ec50 === null ? (f.error ?? 'no fit') : `${formatNumber(f.ec50)} ${f.unit ?? ''}`}
-                    </td>
+                    <td>{f.ec50 === null ? (f.error ?? 'no fit') : `${formatNumber(f.ec50)} ${f.unit ?? ''}`}</td>
                     <td>
                       {f.ec50CiLow != null && f.ec50CiHigh != null
                         ? `${formatNumber(f.ec50CiLow)} – ${formatNumber(f.ec50CiHigh)}`

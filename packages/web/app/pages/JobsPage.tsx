@@ -55,7 +55,7 @@ export function JobsPage({ route }: { route: Extract<Route, { page: 'jobs' }> })
       <h1 id="jobs-title">Jobs</h1>
       <form
         class="filters"
-        role="search"
+        aria-label="Filter jobs"
         onSubmit={(e) => {
           e.preventDefault();
           go({ experimentId: experiment.trim() || undefined });
@@ -63,7 +63,10 @@ export function JobsPage({ route }: { route: Extract<Route, { page: 'jobs' }> })
       >
         <label>
           Status
-          <select value={status ?? ''} onChange={(e) => go({ status: (e.target as HTMLSelectElement).value || undefined })}>
+          <select
+            value={status ?? ''}
+            onChange={(e) => go({ status: (e.target as HTMLSelectElement).value || undefined })}
+          >
             <option value="">any</option>
             {STATUSES.map((s) => (
               <option value={s}>{s.replace('_', ' ').toLowerCase()}</option>

@@ -51,8 +51,7 @@ export function WellPage({ jobId, plate, well }: { jobId: string; plate: string;
   return (
     <section aria-labelledby="well-title">
       <nav aria-label="Breadcrumb" class="crumbs">
-        <a href={href({ page: 'jobs' })}>Jobs</a> › <a href={href({ page: 'job', jobId })}>{jobId}</a> › {plate}{' '}
-        {well}
+        <a href={href({ page: 'jobs' })}>Jobs</a> › <a href={href({ page: 'job', jobId })}>{jobId}</a> › {plate} {well}
       </nav>
       <h1 id="well-title">
         Well {well} <span class="muted">plate {plate}</span>

@@ -18,6 +18,9 @@ import { localKey, startPlatform } from '../../../cli/src/lib/platform.js';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const JOB_TIMEOUT_MS = 240_000;
+const EXAMPLE_DNA = fileURLToPath(
+  new URL('../../../../test/fixtures/example-human/AS_09125_050116030001_D03f00d0.tif', import.meta.url),
+);
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 
@@ -128,6 +131,32 @@ t.test('a demo job in the browser: live progress, heatmap, well drill-down with 
   await page.getByRole('button', { name: 'per-object CSV' }).first().click();
   const csv = await download;
   t.match(csv.suggestedFilename(), /\.csv$/, 'the per-object CSV downloads');
+
+  // Teach then batch: upload a field, paint two classes, train, preview, run a job with the model.
+  await page.getByRole('link', { name: 'Models' }).click();
+  await page.getByRole('heading', { name: 'Teach a model' }).waitFor();
+  await page.getByLabel('Images (PNG or TIFF)').setInputFiles(EXAMPLE_DNA);
+  const canvas = page.getByLabel(/^Label painting area/);
+  await canvas.waitFor();
+  const box = (await canvas.boundingBox())!;
+  const drag = async (from: [number, number], to: [number, number]) => {
+    await page.mouse.move(box.x + from[0] * box.width, box.y + from[1] * box.height);
+    await page.mouse.down();
+    await page.mouse.move(box.x + to[0] * box.width, box.y + to[1] * box.height, { steps: 12 });
+    await page.mouse.up();
+  };
+  await drag([0.4, 0.4], [0.6, 0.6]);
+  await page.getByRole('radio').first().check();
+  await drag([0.02, 0.02], [0.2, 0.02]);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.getByText(/^Trained/).waitFor({ timeout: 60_000 });
+  await page.locator('img.preview').waitFor({ timeout: 30_000 });
+  t.pass('trained from painted labels; the preview mask shows');
+  await shot(page, 'model-preview.png');
+  await page.getByLabel('Experiment', { exact: true }).fill(DEMO_EXPERIMENT);
+  await page.getByRole('button', { name: 'Run a job with this model' }).click();
+  await page.getByRole('heading', { name: /^Job job_/ }).waitFor();
+  t.pass('a job with the model was submitted');
 
   t.same(pageErrors, [], 'no script errors');
 });

@@ -1,6 +1,7 @@
 import type { AggregateInput } from '@platescale/shared';
 import { type AggregateOutput, createAggregateHandler } from '../aggregate/handler.js';
-import { database, events, logger, objects } from './deps.js';
+import { database, events } from './database.js';
+import { logger, objects } from './deps.js';
 
 const aggregate = createAggregateHandler({ db: database.db, objects, events });
 

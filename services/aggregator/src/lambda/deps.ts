@@ -1,11 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createEventBus, createObjectStore } from '@platescale/adapters';
-import { openConfiguredDatabase } from '@platescale/db';
+import { createObjectStore } from '@platescale/adapters';
 import { loadConfig } from '@platescale/shared';
 
-// Created once per Lambda execution environment and reused by every invocation.
+// Created once per Lambda execution environment and reused by every invocation. The database lives in
+// database.ts so that ListImageSets (S3 only, outside the VPC) never opens one.
 export const config = loadConfig();
 export const logger = new Logger({ serviceName: 'platescale-aggregator' });
 export const objects = createObjectStore(config);
-export const events = createEventBus(config);
-export const database = await openConfiguredDatabase(config);

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@platescale/shared';
 import { createJobEventConsumer } from '../events/consumer.js';
-import { database, logger } from './deps.js';
+import { database } from './database.js';
+import { logger } from './deps.js';
 
 const consume = createJobEventConsumer({ db: database.db });
 

@@ -1,5 +1,6 @@
 import { createOutboxPublisher } from '../outbox/publisher.js';
-import { database, events, logger } from './deps.js';
+import { database, events } from './database.js';
+import { logger } from './deps.js';
 
 const publisher = createOutboxPublisher({ db: database.db, events });
 

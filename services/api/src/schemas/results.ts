@@ -1,4 +1,4 @@
-import Type from 'typebox';
+import Type, { type TSchema } from 'typebox';
 import { Nullable, StringMap } from './common.js';
 
 const Measures = {
@@ -17,6 +17,14 @@ export const WellResult = Type.Object(
     cellCount: Type.Integer(),
     meanCellCount: Nullable(Type.Number()),
     ...Measures,
+    featureMedians: Nullable(StringMap(Type.Number(), 'feature → median over the successful fields')),
+    treatment: Nullable(Type.String({ description: 'Plate-map annotation; null when the plate map omits the well' })),
+    dose: Nullable(Type.Number()),
+    unit: Nullable(Type.String()),
+    role: Nullable(Type.Enum(['negative_control', 'positive_control', 'sample'])),
+    robustZ: Nullable(
+      StringMap(Type.Number(), "feature → (x − median) / (1.4826 · MAD) of the plate's negative controls"),
+    ),
   },
   {
     examples: [
@@ -30,7 +38,13 @@ export const WellResult = Type.Object(
         meanArea: 103.8,
         medianArea: 89,
         meanIntensity: { DNA: 0.246, PH3: 0.052, Cells: 0.174 },
-        features: null,
+        features: { Count_Nuclei: 303, AreaShape_Area: 103.8 },
+        featureMedians: { Count_Nuclei: 303, AreaShape_Area: 89 },
+        treatment: 'DMSO',
+        dose: 0,
+        unit: 'uM',
+        role: 'negative_control',
+        robustZ: { Count_Nuclei: 0.42, AreaShape_Area: -0.1 },
       },
     ],
   },
@@ -49,13 +63,55 @@ export const ImageResult = Type.Object({
   error: Nullable(Type.String()),
 });
 
-export const ResultsQuery = Type.Object({
-  level: Type.Optional(Type.Enum(['well', 'image'], { default: 'well' })),
+/** Per condition (treatment × dose × unit, pooled over the job's plates) and feature, over its wells. */
+export const ConditionResult = Type.Object({
+  treatment: Type.String(),
+  dose: Type.Number({ description: '0 when the plate map gives none' }),
+  unit: Type.String(),
+  role: Type.Enum(['negative_control', 'positive_control', 'sample']),
+  feature: Type.String(),
+  n: Type.Integer({ description: 'Wells with a value for the feature' }),
+  mean: Type.Number(),
+  sd: Nullable(Type.Number({ description: 'Sample SD (n − 1); null when n < 2' })),
+  median: Type.Number(),
 });
 
-export const Results = Type.Object({
-  jobId: Type.String(),
-  level: Type.Enum(['well', 'image']),
-  items: Type.Array(Type.Union([WellResult, ImageResult])),
-  nextCursor: Nullable(Type.String()),
+/** Plate QC per plate and feature: control statistics and Z′. */
+export const PlateQcResult = Type.Object({
+  plate: Type.String(),
+  feature: Type.String(),
+  nNegative: Type.Integer(),
+  meanNegative: Nullable(Type.Number()),
+  sdNegative: Nullable(Type.Number()),
+  nPositive: Type.Integer(),
+  meanPositive: Nullable(Type.Number()),
+  sdPositive: Nullable(Type.Number()),
+  zPrime: Nullable(
+    Type.Number({ description: '1 − 3(σp + σn) / |μp − μn|; null without ≥ 2 wells of each control or when μp = μn' }),
+  ),
 });
+
+export const ResultsQuery = Type.Object({
+  level: Type.Optional(
+    Type.Enum(['well', 'image', 'condition', 'plate'], {
+      default: 'well',
+      description: '`limit`/`cursor` page the image and well levels; condition and plate come whole',
+    }),
+  ),
+});
+
+const LevelResults = <L extends string, T extends TSchema>(level: L, item: T) =>
+  Type.Object({
+    jobId: Type.String(),
+    level: Type.Literal(level),
+    items: Type.Array(item),
+    nextCursor: Nullable(Type.String()),
+  });
+
+/** One shape per level, told apart by `level`. */
+export const Results = Type.Union([
+  LevelResults('well', WellResult),
+  LevelResults('image', ImageResult),
+  LevelResults('condition', ConditionResult),
+  LevelResults('plate', PlateQcResult),
+]);

@@ -1,5 +1,7 @@
+import { getDoseResponse, getJobResults, type ResultLevel, type ResultRowsByLevel } from '@platescale/aggregator';
 import { type Db, tables } from '@platescale/db';
 import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import type { DoseResponseFitView } from '../schemas/dose-response.js';
 import { decodeCursor, paginate } from './cursor.js';
 
 const { wellResults, imageResults } = tables;
@@ -46,6 +48,21 @@ export function createResultService(db: Db) {
         .limit(page.limit + 1);
       const { items, nextCursor } = paginate(rows, page.limit, (r) => [r.plate, r.well, r.field]);
       return { items: items.map(({ jobId: _, ...r }) => r), nextCursor };
+    },
+
+    /** Every row of one level (CSV, and the condition and plate levels, which are small and come whole). */
+    async all<L extends ResultLevel>(jobId: string, level: L): Promise<Omit<ResultRowsByLevel[L], 'jobId'>[]> {
+      const rows = await getJobResults(db, jobId, level);
+      return rows.map(({ jobId: _, ...r }) => r);
+    },
+
+    async doseResponse(jobId: string, feature?: string): Promise<DoseResponseFitView[]> {
+      const rows = await getDoseResponse(db, jobId, feature ? { feature } : {});
+      return rows.map(({ jobId: _, ...r }) => ({
+        ...r,
+        // The model's `top` is the low-dose response (hill > 0), so top > bottom is a falling curve.
+        direction: r.top === null || r.bottom === null ? null : r.top > r.bottom ? 'decreasing' : 'increasing',
+      }));
     },
   };
 }

@@ -178,3 +178,20 @@ t.test('the default schedule spans more than 24 hours', async (t) => {
   const total = retrySchedule(deps.config).reduce((a, b) => a + b, 0);
   t.ok(total >= 24 * 3600, `${total} s before jitter, which only adds`);
 });
+
+t.test('startServer subscribes the dispatcher to the bus and runs the retry loop', async (t) => {
+  const { startServer } = await import('../../src/server.js');
+  const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.close());
+  const target = await receiver(1);
+  const res = await fetch(`${server.url}/v1/webhooks`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: target.url, eventTypes: ['AnalysisJobSucceeded'] }),
+  });
+  t.equal(res.status, 201);
+  const { publish } = await completedJob();
+  await publish();
+  await until(() => target.received.length === 1);
+  t.equal(target.received.length, 1, 'the first attempt went out at once; the retry waits for the 5 s schedule');
+});

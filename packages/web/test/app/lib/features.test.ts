@@ -18,8 +18,15 @@ t.test('count and area first, then intensities, robust z and extra features seen
     ],
   );
   const [count, area, dna, z, ecc] = features;
-  t.same(rows.map((r) => count!.value(r)), [10, 0]);
-  t.same(rows.map((r) => area!.value(r)), [50, undefined], 'a well without nuclei has no area');
+  t.same(
+    rows.map((r) => count!.value(r)),
+    [10, 0],
+  );
+  t.same(
+    rows.map((r) => area!.value(r)),
+    [50, undefined],
+    'a well without nuclei has no area',
+  );
   t.equal(dna!.value(rows[0]!), 0.2);
   t.equal(z!.value(rows[0]!), -1.5);
   t.equal(ecc!.value(rows[1]!), 0.4);

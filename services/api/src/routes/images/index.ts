@@ -4,6 +4,8 @@ import { principalOf } from '../../plugins/auth.js';
 import { problems } from '../../schemas/common.js';
 import { createFieldLocator } from './locate.js';
 import { contrastStretchedPng, maskOverlayPng, objectsCsv } from './render.js';
+import { Png } from './schemas.js';
+import { uploadRoutes } from './uploads.js';
 
 const FieldParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128 }),
@@ -11,21 +13,18 @@ const FieldParams = Type.Object({
   well: Type.String({ minLength: 1, maxLength: 8 }),
   field: Type.Integer({ minimum: 0 }),
 });
-/** A binary body (the serializer leaves Buffers alone; the schema only documents it). */
-const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
-const Png = { description: 'A PNG image', content: { 'image/png': { schema: Binary } } };
 /** A job's outputs never change once written. */
 const CACHE = 'private, max-age=3600';
 
 /**
  * `/v1/jobs/{id}/fields/{plate}/{well}/{field}/…`: what the UI's well drill-down shows — a channel contrast-stretched
- * to 8 bits, the label mask as a coloured overlay, the per-object table as CSV.
+ * to 8 bits, the label mask as a coloured overlay, the per-object table as CSV. Also `/v1/uploads` (uploads.ts).
  */
 export const imageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { jobs, deps } = app.platescale;
   const objects = deps.objects.withBucket(deps.config.bucket);
   const locate = createFieldLocator({ db: deps.db.db, objects });
-  const base = '/:id/fields/:plate/:well/:field';
+  const base = '/jobs/:id/fields/:plate/:well/:field';
 
   app.get(
     `${base}/channels/:channel`,
@@ -95,4 +94,6 @@ export const imageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .send(objectsCsv(await objects.get(objectsKey)));
     },
   );
+
+  await app.register(uploadRoutes, { prefix: '/uploads' });
 };

@@ -51,10 +51,11 @@ export async function contrastStretchedPng(bytes: Buffer): Promise<Buffer> {
   const scale = 255 / (high - low);
   const out = Buffer.allocUnsafe(data.length);
   for (let i = 0; i < data.length; i++) {
-    const v = (data[i]! - low) * scale;
-    out[i] = v <= 0 ? 0 : v >= 255 ? 255 : v;
+    out[i] = Math.max(0, Math.min(255, (data[i]! - low) * scale));
   }
+  // One grey channel in, one out: sharp would otherwise widen it to sRGB.
   return sharp(out, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
     .png({ compressionLevel: 6 })
     .toBuffer();
 }

@@ -4,6 +4,7 @@ import { principalOf } from '../../plugins/auth.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problems } from '../../schemas/common.js';
 import { Job, JobBody, JobListQuery } from '../../schemas/jobs.js';
 import { Results, ResultsQuery } from '../../schemas/results.js';
+import { jsonOrCsv, prefersCsv, sendCsv } from '../csv.js';
 import { jobEventRoutes } from './events.js';
 
 export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -105,21 +106,31 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'getJobResults',
         tags: ['results'],
-        summary: 'Per-well (level=well) or per-image (level=image) results',
+        summary: 'Results per image, well, condition (treatment × dose) or plate (QC, Z′)',
+        description: 'JSON pages, or with `Accept: text/csv` every row of the level as one CSV.',
         params: IdParams,
         querystring: Type.Object({ ...PageQuery, ...ResultsQuery.properties }),
-        response: { 200: { description: 'A page of results', ...Results }, ...problems(400, 401, 403, 404) },
+        response: { 200: jsonOrCsv('A page of results', Results), ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { tenantId } = principalOf(request);
       const job = await jobs.row(tenantId, request.params.id);
       const { limit = 100, cursor, level = 'well' } = request.query;
-      const page =
-        level === 'image'
-          ? await results.images(job.id, { limit, cursor })
-          : await results.wells(job.id, { limit, cursor });
-      return { jobId: job.id, level, ...page };
+      if (prefersCsv(request.headers.accept)) {
+        return sendCsv(reply, `${job.id}_${level}`, await results.all(job.id, level));
+      }
+      const base = { jobId: job.id, nextCursor: null };
+      switch (level) {
+        case 'image':
+          return { ...base, level, ...(await results.images(job.id, { limit, cursor })) };
+        case 'well':
+          return { ...base, level, ...(await results.wells(job.id, { limit, cursor })) };
+        case 'condition':
+          return { ...base, level, items: await results.all(job.id, level) };
+        case 'plate':
+          return { ...base, level, items: await results.all(job.id, level) };
+      }
     },
   );
 

@@ -24,7 +24,7 @@ function toView(row: ModelRow): ModelView {
     classes: row.classes,
     channels: row.channels,
     foregroundClass: row.foregroundClass,
-    architecture: row.architecture,
+    architecture: { ...row.architecture, normalization: row.architecture.normalization ?? 'none' },
     trainingImages: row.trainingImages,
     labelCounts: row.labelCounts,
     metrics: row.metrics,

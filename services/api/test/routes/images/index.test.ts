@@ -14,7 +14,10 @@ t.test('a field of a job: channel PNG, mask overlay, objects CSV; tenants and mi
   const job = (await post('/v1/jobs', { experimentId: EXPERIMENT.experimentId, segmentationChannel: 'DNA' })).json();
   const prefix = `jobs/${job.jobId}/`;
 
-  const raw = await sharp(new Uint16Array(16 * 16).map((_, i) => 100 + i), { raw: { width: 16, height: 16, channels: 1 } })
+  const raw = await sharp(
+    new Uint16Array(16 * 16).map((_, i) => 100 + i),
+    { raw: { width: 16, height: 16, channels: 1 } },
+  )
     .toColourspace('grey16')
     .png()
     .toBuffer();
@@ -29,7 +32,10 @@ t.test('a field of a job: channel PNG, mask overlay, objects CSV; tenants and mi
     JSON.stringify([{ plate: PLATE, well: 'D03', field: 0, images: { DNA: channelKey } }]),
   );
   await deps.objects.put(`${prefix}masks/${PLATE}/D03/f0.png`, mask);
-  await deps.objects.put(`${prefix}objects/${PLATE}/D03/f0.jsonl.gz`, gzipSync('{"ObjectNumber":1,"AreaShape_Area":256}\n'));
+  await deps.objects.put(
+    `${prefix}objects/${PLATE}/D03/f0.jsonl.gz`,
+    gzipSync('{"ObjectNumber":1,"AreaShape_Area":256}\n'),
+  );
   await database.db.insert(tables.imageResults).values({
     jobId: job.jobId,
     plate: PLATE,

@@ -178,3 +178,31 @@ t.test('tenancy and scopes: 401 without a key, 403 without jobs:write, 404 for a
   const list = await app.inject({ url: '/v1/jobs', headers: { authorization: other } });
   t.same(list.json().items, []);
 });
+
+t.test('modelId resolves to the model file of the tenant registry; another tenant’s model is 404', async (t) => {
+  const { tables } = await import('@platescale/db');
+  const model = (tenantId: string, id: string): typeof tables.models.$inferInsert => ({
+    id,
+    tenantId,
+    name: 'nuclei',
+    version: 1,
+    sha256: 'ab'.repeat(32),
+    objectKey: `models/${id}.onnx`,
+    sizeBytes: 1000,
+    classes: ['background', 'nucleus'],
+    channels: ['DNA'],
+    foregroundClass: 'nucleus',
+    architecture: { classifier: 'mlp', hidden: 8, features: 4, sigmas: [1], normalization: 'none', seed: 1 },
+    trainingImages: [],
+    labelCounts: {},
+    metrics: { heldOutPixels: 0, pixelAccuracy: 1, perClass: [], trainSeconds: 0 },
+  });
+  await database.db.insert(tables.models).values([model('lab-a', 'mdl_a'), model('lab-b', 'mdl_b')]);
+  const mine = await submit({ experimentId: 'AS_09125', segmentationChannel: 'DNA', modelId: 'mdl_a' });
+  t.equal(mine.statusCode, 202);
+  t.equal(mine.json().modelKey, 'models/mdl_a.onnx');
+  t.equal((fake.started.at(-1)!.input as AnalysisInput).modelKey, 'models/mdl_a.onnx');
+  const theirs = await submit({ experimentId: 'AS_09125', segmentationChannel: 'DNA', modelId: 'mdl_b' });
+  t.equal(theirs.statusCode, 404);
+  t.equal(theirs.json().code, 'model_not_found');
+});

@@ -17,7 +17,12 @@ for (const seed of [1, 2]) {
   fields.push(image);
   const labels = paintStrokes(field.labels, { width: SIZE, height: SIZE, seed, fraction: 0.02 });
   await deps.objects.put(`exp123/A01_s${seed}_w1.tif`, image);
-  await deps.objects.put(`labels/A01_s${seed}.png`, await sharp(labels, { raw: { width: SIZE, height: SIZE, channels: 1 } }).png().toBuffer());
+  await deps.objects.put(
+    `labels/A01_s${seed}.png`,
+    await sharp(labels, { raw: { width: SIZE, height: SIZE, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
 }
 const body = {
   name: 'nuclei-exp123',
@@ -27,7 +32,12 @@ const body = {
 };
 
 t.test('POST /v1/models trains (201) with per-class metrics; GET lists and reads it', async (t) => {
-  const res = await app.inject({ method: 'POST', url: '/v1/models', headers: { authorization: writer }, payload: body });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/models',
+    headers: { authorization: writer },
+    payload: body,
+  });
   t.equal(res.statusCode, 201, res.body);
   const model = res.json();
   t.match(model, {
@@ -46,14 +56,22 @@ t.test('POST /v1/models trains (201) with per-class metrics; GET lists and reads
   t.ok(model.labelCounts.nucleus > 0 && model.labelCounts.background > 0);
 
   const list = await app.inject({ url: '/v1/models', headers: { authorization: reader } });
-  t.same(list.json().items.map((m: { modelId: string }) => m.modelId), [model.modelId]);
+  t.same(
+    list.json().items.map((m: { modelId: string }) => m.modelId),
+    [model.modelId],
+  );
   const one = await app.inject({ url: model.links.self, headers: { authorization: reader } });
   t.same(one.json(), model);
   const file = await app.inject({ url: model.links.file, headers: { authorization: reader } });
   t.equal(file.headers['content-type'], 'application/octet-stream');
   t.equal(file.rawPayload.length, model.sizeBytes);
 
-  const forbidden = await app.inject({ method: 'POST', url: '/v1/models', headers: { authorization: reader }, payload: body });
+  const forbidden = await app.inject({
+    method: 'POST',
+    url: '/v1/models',
+    headers: { authorization: reader },
+    payload: body,
+  });
   t.equal(forbidden.statusCode, 403);
   const missing = await app.inject({ url: '/v1/models/mdl_nope', headers: { authorization: reader } });
   t.match(missing.json(), { status: 404, code: 'model_not_found' });
@@ -80,7 +98,11 @@ t.test('POST /v1/models/{id}/preview answers a PNG, from object keys or an uploa
   });
   t.equal(upload.statusCode, 200, upload.body);
   const { data } = await sharp(upload.rawPayload).raw().toBuffer({ resolveWithObject: true });
-  t.same([...new Set(data)].sort((a, b) => a - b), [0, 255], 'a two-class mask is black and white');
+  t.same(
+    [...new Set(data)].sort((a, b) => a - b),
+    [0, 255],
+    'a two-class mask is black and white',
+  );
 
   const junk = await app.inject({
     method: 'POST',
@@ -103,13 +125,21 @@ t.test('bad training input → 400 naming the problem', async (t) => {
   t.match(wrongSize.json(), { status: 400, detail: /object 'labels\/small.png' does not exist/ });
   await deps.objects.put(
     'labels/small.png',
-    await sharp(Buffer.alloc(100, 1), { raw: { width: 10, height: 10, channels: 1 } }).png().toBuffer(),
+    await sharp(Buffer.alloc(100, 1), { raw: { width: 10, height: 10, channels: 1 } })
+      .png()
+      .toBuffer(),
   );
-  const small = await post({ ...body, images: [{ channels: { DNA: 'exp123/A01_s1_w1.tif' }, labels: 'labels/small.png' }] });
+  const small = await post({
+    ...body,
+    images: [{ channels: { DNA: 'exp123/A01_s1_w1.tif' }, labels: 'labels/small.png' }],
+  });
   t.match(small.json(), { status: 400, field: 'labels', detail: /is 10×10, the image is 160×160/ });
   const oneClass = await post({ ...body, classes: ['background', 'nucleus', 'mitotic'] });
   t.match(oneClass.json(), { status: 400, detail: /no labelled pixels of class 'mitotic'/ });
   await deps.objects.put('exp123/readme.txt', 'hello');
-  const text = await post({ ...body, images: [{ channels: { DNA: 'exp123/readme.txt' }, labels: 'labels/A01_s1.png' }] });
+  const text = await post({
+    ...body,
+    images: [{ channels: { DNA: 'exp123/readme.txt' }, labels: 'labels/A01_s1.png' }],
+  });
   t.match(text.json(), { status: 400, code: 'not_an_image', detail: /exp123\/readme.txt/ });
 });

@@ -69,9 +69,10 @@ t.test("a job runs the trained model; its counts equal 'segment --model' on the 
     method: 'POST',
     url: '/v1/jobs',
     headers,
-    payload: { experimentId: 'E1', segmentationChannel: 'DNA', modelKey: model.objectKey },
+    payload: { experimentId: 'E1', segmentationChannel: 'DNA', modelId: model.modelId },
   });
   t.equal(submitted.statusCode, 202, submitted.body);
+  t.equal(submitted.json().modelKey, model.objectKey, 'the job runs the registered file');
   const { jobId } = submitted.json();
   let status = '';
   for (let i = 0; i < 240 && !['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED'].includes(status); i++) {

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { webRoutes } from '../../../src/routes/web/index.js';
 
-async function serve(t: Parameters<Parameters<typeof t.test>[1]>[0], distDir: string) {
+async function serve(t: Test, distDir: string) {
   const app = Fastify();
   await app.register(webRoutes, { distDir });
   t.teardown(() => app.close());
