@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { LAMBDA_INVOKE } from './asl/definition.js';
 import type { PathScope } from './asl/intrinsics.js';
 import { readPath } from './asl/jsonpath.js';
@@ -93,11 +94,13 @@ function invokeOutput(payload: unknown): unknown {
   };
 }
 
-/** A thrown handler error as the Lambda service reports it: errorType names the error. */
+const ENGINE_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+/** A thrown handler error as the Lambda service reports it: errorType names the error; the trace is the handler's. */
 export function lambdaError(err: unknown): StatesError {
   const e = err instanceof Error ? err : new Error(String(err));
   const errorType = e.name || 'Error';
-  const trace = (e.stack ?? `${errorType}: ${e.message}`).split('\n');
+  const trace = (e.stack ?? `${errorType}: ${e.message}`).split('\n').filter((line) => !line.includes(ENGINE_DIR));
   return new StatesError(errorType, JSON.stringify({ errorMessage: e.message, errorType, trace }));
 }
 

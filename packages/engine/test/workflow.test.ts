@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { SegmentBatchEvent } from '@platescale/shared';
 import { UnavailableError } from '@platescale/shared';
+import validateAsl from 'asl-validator';
 import t from 'tap';
+import { parse } from 'yaml';
 import { createLocalWorkflow, DefinitionError, type LambdaHandler } from '../src/index.js';
 import { ANALYSIS_ASL, analysisInput, fakeLister, fastSleep, imageSets, SUBSTITUTIONS } from './helpers/analysis.js';
 import { createMemoryObjects, readJson } from './helpers/memory-objects.js';
@@ -407,3 +410,42 @@ t.test('a Retry on a Distributed Map state starts a new Map Run', async (t) => {
     ['SUCCEEDED', 'FAILED'],
   );
 });
+
+t.test('an EXPRESS child running past five minutes is TIMED_OUT and counted as timedOut', async (t) => {
+  const workflow = createLocalWorkflow({
+    definition: {
+      StartAt: 'Map',
+      States: {
+        Map: {
+          Type: 'Map',
+          ToleratedFailurePercentage: 100,
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+            StartAt: 'Slow',
+            States: { Slow: { Type: 'Wait', SecondsPath: '$.wait', End: true } },
+          },
+          End: true,
+        },
+      },
+    },
+    objects: createMemoryObjects(),
+    sleep: fastSleep,
+    lambdas: {},
+  });
+  const { executionArn } = await workflow.start('express', [{ wait: 1 }, { wait: 600 }]);
+  const done = await workflow.wait(executionArn);
+  t.equal(done.status, 'SUCCEEDED');
+  t.match(done.output, [{ wait: 1 }, { Error: 'States.Timeout' }]);
+  const [run] = await workflow.mapRuns(executionArn);
+  t.match(run!.itemCounts, { succeeded: 1, timedOut: 1, failed: 0, total: 2 });
+});
+
+t.test(
+  'analysis.asl.yaml is valid ASL for asl-validator (the reference schema), substitutions filled in',
+  async (t) => {
+    const text = readFileSync(ANALYSIS_ASL, 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) => {
+      return `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+    });
+    t.same(validateAsl(parse(text)).errors, []);
+  },
+);

@@ -133,8 +133,8 @@ function validate(request: TrainRequest, sigmas: number[]): number {
   if (new Set(classes).size !== classes.length) throw new TrainingInputError('class names must be distinct', 'classes');
   if (channels.length === 0) throw new TrainingInputError('at least one channel is needed', 'channels');
   if (images.length === 0) throw new TrainingInputError('at least one training image is needed', 'images');
-  if (sigmas.length === 0 || sigmas.some((s) => !(s > 0 && s <= 32))) {
-    throw new TrainingInputError('sigmas must be between 0 and 32 pixels', 'sigmas');
+  if (sigmas.length === 0 || sigmas.some((s, i) => !(s > 0 && s <= 32) || (i > 0 && s <= sigmas[i - 1]!))) {
+    throw new TrainingInputError('sigmas must be ascending, between 0 and 32 pixels', 'sigmas');
   }
   const foreground = request.foreground === undefined ? 1 : classes.indexOf(request.foreground);
   if (foreground < 0) {

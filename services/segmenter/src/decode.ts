@@ -21,7 +21,8 @@ const SIXTEEN_BIT_DEPTHS = new Set(['ushort', 'short', 'uint', 'int', 'float', '
 
 /**
  * Decodes TIFF (grey, RGB, palette; PackBits/LZW/deflate; either byte order) or PNG to one grey channel.
- * Colour images become luminance; 16-bit data stays 16-bit (only grey16 + ushort raw output keeps it).
+ * Colour and palette images become their brightest band; 16-bit data stays 16-bit (only grey16/rgb16 +
+ * ushort raw output keeps it).
  */
 export async function decodeImage(file: string, bytes: Buffer, opts: DecodeOptions): Promise<GreyImage> {
   const page = opts.page ?? 0;
@@ -42,25 +43,43 @@ export async function decodeImage(file: string, bytes: Buffer, opts: DecodeOptio
   if (width * height > opts.maxPixels) throw new ImageTooLargeError(file, width * height, opts.maxPixels);
 
   const wide = SIXTEEN_BIT_DEPTHS.has(meta.depth ?? '') || (meta.bitsPerSample ?? 8) > 8;
+  const colour = (meta.channels ?? 1) >= 3 || meta.isPalette === true;
+  let samples: Uint8Array | Uint16Array;
+  let bands: number;
   try {
-    const pipeline = sharp(bytes, input)
-      .toColourspace(wide ? 'grey16' : 'b-w')
-      .extractChannel(0);
+    const image = sharp(bytes, input);
+    const pipeline = colour
+      ? image.removeAlpha().toColourspace(wide ? 'rgb16' : 'srgb')
+      : image.toColourspace(wide ? 'grey16' : 'b-w').extractChannel(0);
     const { data, info } = await (wide ? pipeline.raw({ depth: 'ushort' }) : pipeline.raw()).toBuffer({
       resolveWithObject: true,
     });
     if (info.width !== width || info.height !== height) throw new Error('decoded size differs from the header');
-    if (!wide) return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), maxValue: 255 };
     const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
-    return {
-      width,
-      height,
-      data: new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2),
-      maxValue: 65535,
-    };
+    samples = wide
+      ? new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2)
+      : new Uint8Array(data.buffer, data.byteOffset, data.length);
+    bands = info.channels;
   } catch (err) {
     throw new ImageDecodeError(file, (err as Error).message, err);
   }
+  return { width, height, data: bands > 1 ? brightestBand(samples, bands) : samples, maxValue: wide ? 65535 : 255 };
+}
+
+/**
+ * A colour image's intensity: the brightest band per pixel. Fluorescence exported as RGB puts a stain in one
+ * band (DAPI in blue); luminance would keep 7 % of its range (0.07 B), the maximum keeps all of it, and grey
+ * stored as RGB (R = G = B) is unchanged either way.
+ */
+function brightestBand<T extends Uint8Array | Uint16Array>(samples: T, bands: number): T {
+  const n = samples.length / bands;
+  const out = (samples instanceof Uint16Array ? new Uint16Array(n) : new Uint8Array(n)) as T;
+  for (let i = 0, j = 0; i < n; i++, j += bands) {
+    let v = samples[j]!;
+    for (let b = 1; b < bands; b++) if (samples[j + b]! > v) v = samples[j + b]!;
+    out[i] = v;
+  }
+  return out;
 }
 
 /** Scales samples to [0, 1] by the format maximum. */

@@ -11,17 +11,19 @@ export interface IdentifyOptions {
 }
 
 /**
- * IdentifyPrimaryObjects after thresholding: every connected foreground component is processed alone in its
+ * IdentifyPrimaryObjects after thresholding (foreground = `map` above `threshold`; a 0/1 mask with threshold 0
+ * works too): every connected foreground component is processed alone in its
  * bounding box (plus a one-pixel margin) — holes filled, distance map, declumping, size and border filters —
  * so the cost follows the foreground, not the field. Labels are 1..count in raster order of the components.
  */
 export function identifyObjects(
-  mask: Uint8Array,
+  map: ArrayLike<number>,
   width: number,
   height: number,
+  threshold: number,
   opts: IdentifyOptions,
 ): { labels: Int32Array; count: number } {
-  const runs = findRuns(mask, width, height);
+  const runs = findRuns(map, width, height, threshold);
   const { component, count: components } = connectRuns(runs);
   const minX = new Int32Array(components).fill(width);
   const maxX = new Int32Array(components).fill(-1);

@@ -98,7 +98,8 @@ export async function predict(
   tileSize: number,
 ): Promise<Float32Array> {
   const c = channels.length;
-  const out = new Float32Array(width * height);
+  // A single tile's output is the map itself; only a tiled image needs the assembled copy.
+  const out = new Float32Array(width <= tileSize && height <= tileSize ? 0 : width * height);
   const halo = model.halo;
   for (let ty = 0; ty < height; ty += tileSize) {
     for (let tx = 0; tx < width; tx += tileSize) {
@@ -126,6 +127,8 @@ export async function predict(
       if (data.length !== tw * th) {
         throw new ModelContractError(model.id, `output has ${data.length} values for a ${tw}x${th} input`);
       }
+      // One tile covering the image: its output is the map (no copy).
+      if (whole) return data;
       const cx1 = Math.min(width, tx + tileSize);
       const cy1 = Math.min(height, ty + tileSize);
       for (let y = ty; y < cy1; y++) {

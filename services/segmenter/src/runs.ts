@@ -11,8 +11,8 @@ export interface Runs {
   x1: Int32Array;
 }
 
-/** Spans of non-zero pixels. */
-export function findRuns(image: ArrayLike<number>, width: number, height: number): Runs {
+/** Spans of pixels whose value is above `threshold` (default 0: the non-zero pixels of a mask). */
+export function findRuns(image: ArrayLike<number>, width: number, height: number, threshold = 0): Runs {
   let cap = 1024;
   let y: Int32Array = new Int32Array(cap);
   let x0: Int32Array = new Int32Array(cap);
@@ -22,12 +22,12 @@ export function findRuns(image: ArrayLike<number>, width: number, height: number
     const base = row * width;
     let x = 0;
     while (x < width) {
-      if (image[base + x] === 0) {
+      if (!(image[base + x]! > threshold)) {
         x++;
         continue;
       }
       const start = x;
-      while (x < width && image[base + x] !== 0) x++;
+      while (x < width && image[base + x]! > threshold) x++;
       if (count === cap) {
         cap *= 2;
         y = grown(y, cap);

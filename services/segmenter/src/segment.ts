@@ -75,9 +75,7 @@ export async function segmentImageSet(
   }
   const map = await predict(model, inputs.map(unitFloat), width, height, options.tileSize);
   const threshold = foregroundCut(model, map, options.threshold ?? model.threshold);
-  const mask = new Uint8Array(map.length);
-  for (let i = 0; i < map.length; i++) mask[i] = map[i]! > threshold ? 1 : 0;
-  const { labels, count } = identifyObjects(mask, width, height, options);
+  const { labels, count } = identifyObjects(map, width, height, threshold, options);
   const table = measureObjects(labels, count, width, height, channels);
   return { width, height, labels, objects: model.objects, table, threshold };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import t from 'tap';
 import { decodeImage } from '../src/decode.js';
 import { discField, encode } from './helpers/images.js';
@@ -38,6 +39,18 @@ t.test('palette, big-endian and RGB TIFFs decode to one grey channel', async (t)
   t.equal(Math.max(...be.data), Math.round(65535 * 0.8), 'byte order honoured');
   const rgb = await decodeImage('rgb.tif', fixture('rgb.tif'), opts);
   t.equal(bright(rgb.data, 150), 3 * 113);
+});
+
+t.test('an RGB image keeps the full range of a stain in one band', async (t) => {
+  const w = 16;
+  const rgb = new Uint8Array(w * w * 3);
+  for (let i = 0; i < w * w; i++) rgb[i * 3 + 2] = i % 2 ? 200 : 10;
+  const png = await sharp(rgb, { raw: { width: w, height: w, channels: 3 } })
+    .png()
+    .toBuffer();
+  const img = await decodeImage('blue.png', png, opts);
+  t.equal(Math.max(...img.data), 200);
+  t.equal(Math.min(...img.data), 10);
 });
 
 t.test('multi-page TIFF: the requested page', async (t) => {

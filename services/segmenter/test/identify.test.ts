@@ -27,9 +27,9 @@ t.test('holes are filled up to maxHoleArea; tiny objects dropped; pieces numbere
     '..........',
   ]);
   const opts = { minArea: 2, maxArea: 100, maxHoleArea: 6, clearBorder: false, minDynamic: 1 };
-  const filled = identifyObjects(mask, width, height, opts);
+  const filled = identifyObjects(mask, width, height, 0, opts);
   t.equal(filled.count, 1, 'the single pixel is under minArea');
   t.equal(filled.labels.filter((l) => l === 1).length, 20, 'the 3x2 hole is filled');
-  const open = identifyObjects(mask, width, height, { ...opts, maxHoleArea: 5 });
+  const open = identifyObjects(mask, width, height, 0, { ...opts, maxHoleArea: 5 });
   t.equal(open.labels.filter((l) => l === 1).length, 14, 'a hole over the limit stays open');
 });

@@ -82,5 +82,6 @@ async function loadHandler(target: string): Promise<LambdaHandler> {
   const name = hash > 0 ? target.slice(hash + 1) : 'handler' in mod ? 'handler' : 'default';
   const fn = mod[name];
   if (typeof fn !== 'function') throw new ValidationError(`${file} has no function export '${name}'`, 'lambda');
-  return async (event) => (fn as (e: unknown) => unknown)(event);
+  // The engine awaits whatever the handler returns, so a synchronous export works too.
+  return fn as LambdaHandler;
 }

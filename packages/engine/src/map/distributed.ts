@@ -108,6 +108,9 @@ export async function runDistributedMap(
         : `${arnBase}:execution:${owner}/${label}:${childName}`;
     const startDate = services.now();
     run.move(plan.itemCount, 'pending', 'running');
+    const childAbort = new AbortController();
+    const onRunAbort = () => childAbort.abort();
+    runAbort.signal.addEventListener('abort', onRunAbort, { once: true });
     const childCtx: RunContext = {
       services,
       execution: {
@@ -119,7 +122,7 @@ export async function runDistributedMap(
         RedriveCount: 0,
       },
       stateMachine: { Id: childStateMachineArn, Name: `${owner}/${label}` },
-      signal: runAbort.signal,
+      signal: childAbort.signal,
       top,
       isTop: false,
       recordHistory: false,
@@ -136,14 +139,21 @@ export async function runDistributedMap(
     };
     try {
       checkPayloadSize(plan.input, `input of child execution ${index}`);
-      const output = await runMachine(processor, plan.input, childCtx);
+      const running = runMachine(processor, plan.input, childCtx);
+      const output = await (executionType === 'EXPRESS' ? expressDeadline(running, childAbort, services) : running);
       record = { ...base, status: 'SUCCEEDED', output: JSON.stringify(output), stopDate: services.now().toISOString() };
     } catch (err) {
       const f = asStatesError(err);
-      const status = runAbort.signal.aborted && f.error === States.Aborted ? 'ABORTED' : 'FAILED';
+      const status =
+        f === EXPRESS_TIMEOUT
+          ? 'TIMED_OUT'
+          : runAbort.signal.aborted && f.error === States.Aborted
+            ? 'ABORTED'
+            : 'FAILED';
       record = { ...base, status, error: f.error, stopDate: services.now().toISOString() };
       if (f.cause !== undefined) record.cause = f.cause;
     }
+    runAbort.signal.removeEventListener('abort', onRunAbort);
     records[index] = record;
     run.move(plan.itemCount, 'running', bucketOf(record.status));
     if (record.status === 'ABORTED') return;
@@ -205,6 +215,33 @@ export async function runDistributedMap(
   await top.registerMapRun(name, run);
   if (failure) throw failure;
   return output;
+}
+
+/** An EXPRESS execution lives at most five minutes; then it is TIMED_OUT (and its work is abandoned). */
+const EXPRESS_MAX_MS = 5 * 60 * 1000;
+const EXPRESS_TIMEOUT = new StatesError(
+  States.Timeout,
+  'The execution exceeded the EXPRESS maximum duration of 300 seconds',
+);
+
+async function expressDeadline(
+  running: Promise<unknown>,
+  childAbort: AbortController,
+  services: RunContext['services'],
+): Promise<unknown> {
+  const timer = new AbortController();
+  const expired = services.sleep(EXPRESS_MAX_MS, timer.signal).then(
+    () => {
+      childAbort.abort();
+      throw EXPRESS_TIMEOUT;
+    },
+    () => new Promise<never>(() => {}),
+  );
+  try {
+    return await Promise.race([running, expired]);
+  } finally {
+    timer.abort();
+  }
 }
 
 function thresholdError(): StatesError {

@@ -26,9 +26,10 @@ export function featureNames(channels: readonly string[], sigmas: readonly numbe
  * Adds the filter bank to `g`: `image` [1, C, H, W] → [1, C·4·|σ|, H, W] (order: see featureNames).
  *
  * Layout for speed on a CPU (measured: ~120 ms for one 512² channel at 6 σ on one core, against ~700 ms for a
- * direct Gaussian-derivative bank): every σ is smoothed by ONE separable pair of convolutions whose kernels are
- * zero-padded to the widest, so onnxruntime runs two GEMMs instead of dozens of small convolutions; derivatives
- * are then 3×3 central differences of the smoothed planes (grouped convolutions), scale-normalised by σ and σ².
+ * direct Gaussian-derivative bank): the σ are smoothed by one separable pair of convolutions per group (small σ,
+ * large σ) whose kernels are zero-padded to the group's widest, so onnxruntime runs a few GEMMs instead of dozens
+ * of small convolutions; derivatives are then 3×3 central differences of the smoothed planes (grouped
+ * convolutions), scale-normalised by σ and σ². `sigmas` must be ascending.
  * Borders are reflected, as ilastik does, so that objects at the edge of the field look like the others.
  */
 export function addFeatureBank(
@@ -38,37 +39,62 @@ export function addFeatureBank(
   normalization: Normalization,
 ): string {
   const n = sigmas.length;
+  if (sigmas.some((s, i) => i > 0 && s <= sigmas[i - 1]!)) throw new RangeError('sigmas must be ascending');
   const radius = Math.max(...sigmas.map(kernelRadius));
-  const taps = 2 * radius + 1;
-  const smoothing = new Float32Array(n * taps);
-  sigmas.forEach((s, i) => {
-    const k = gaussianKernel(s);
-    smoothing.set(k, i * taps + radius - (k.length - 1) / 2);
-  });
+  const int64 = (name: string, values: number[]) => g.initializer(name, tensor.int64([values.length], values));
 
   // Channels become the batch axis, so every channel is filtered by the same kernels: [C, 1, H, W]. The reflected
   // margin is one pixel wider than the widest kernel needs, so the 3×3 differences below need no padding of their own.
   const margin = radius + 1;
   const [transposed] = g.node('Transpose', [image], { perm: [1, 0, 2, 3] }, { name: 'bank_planes' });
   const planes = normalization === 'percentile' ? addPercentileNormalization(g, transposed!) : transposed!;
-  const pads = g.initializer('bank_pads', tensor.int64([8], [0, 0, margin, margin, 0, 0, margin, margin]));
+  const pads = int64('bank_pads', [0, 0, margin, margin, 0, 0, margin, margin]);
   const [padded] = g.node('Pad', [planes, pads], { mode: 'reflect' }, { name: 'bank_reflect' });
-  const rowKernels = g.initializer('bank_rows', tensor.float32([n, 1, 1, taps], smoothing));
-  const [rows] = g.node('Conv', [padded!, rowKernels], {}, { name: 'bank_smooth_rows' });
-  const columnKernels = g.initializer('bank_columns', tensor.float32([n, 1, taps, 1], smoothing));
+
+  // Small σ would waste most of a 61-tap kernel: they are smoothed as a second group with their own (narrow) width.
+  const small = sigmas.filter((s) => 3 * kernelRadius(s) <= radius).length;
+  const groups = small > 0 && small < n ? [sigmas.slice(0, small), sigmas.slice(small)] : [sigmas];
+  const smoothed = groups.map((group, i) => {
+    const r = Math.max(...group.map(kernelRadius));
+    const taps = 2 * r + 1;
+    const kernels = new Float32Array(group.length * taps);
+    group.forEach((sigma, j) => {
+      const k = gaussianKernel(sigma);
+      kernels.set(k, j * taps + r - (k.length - 1) / 2);
+    });
+    const trim = radius - r;
+    const input =
+      trim === 0
+        ? padded!
+        : g.node(
+            'Slice',
+            [
+              padded!,
+              int64(`bank_trim${i}_starts`, [trim, trim]),
+              int64(`bank_trim${i}_ends`, [-trim, -trim]),
+              int64(`bank_trim${i}_axes`, [2, 3]),
+            ],
+            {},
+            { name: `bank_trim${i}` },
+          )[0]!;
+    const rowKernels = g.initializer(`bank_rows${i}`, tensor.float32([group.length, 1, 1, taps], kernels));
+    const [rows] = g.node('Conv', [input, rowKernels], {}, { name: `bank_smooth_rows${i}` });
+    const columnKernels = g.initializer(`bank_columns${i}`, tensor.float32([group.length, 1, taps, 1], kernels));
+    return g.node('Conv', [rows!, columnKernels], { group: group.length }, { name: `bank_smooth_columns${i}` })[0]!;
+  });
   // [C, σ, H + 2, W + 2]: every σ's smoothed plane with a one-pixel margin.
-  const [smooth] = g.node('Conv', [rows!, columnKernels], { group: n }, { name: 'bank_smooth_columns' });
+  const smooth =
+    smoothed.length === 1 ? smoothed[0]! : g.node('Concat', smoothed, { axis: 1 }, { name: 'bank_smooth' })[0]!;
 
   // One grouped 3×3 convolution per derivative keeps every result contiguous ([C, σ, H, W]): no split, no reorder.
   const stencils = derivativeStencils(sigmas);
   const [gx, gy, halfTrace, halfDiff, xy] = DERIVATIVES.map((name, d) => {
     const w = g.initializer(`bank_${name}_stencils`, tensor.float32([n, 1, 3, 3], stencils[d]!));
-    return g.node('Conv', [smooth!, w], { group: n }, { name: `bank_${name}` })[0]!;
+    return g.node('Conv', [smooth, w], { group: n }, { name: `bank_${name}` })[0]!;
   });
-  const crop = (name: string, values: number[]) => g.initializer(name, tensor.int64([values.length], values));
   const [s] = g.node(
     'Slice',
-    [smooth!, crop('bank_crop_starts', [1, 1]), crop('bank_crop_ends', [-1, -1]), crop('bank_crop_axes', [2, 3])],
+    [smooth, int64('bank_crop_starts', [1, 1]), int64('bank_crop_ends', [-1, -1]), int64('bank_crop_axes', [2, 3])],
     {},
     { name: 'bank_gaussian' },
   );

@@ -8,11 +8,9 @@ const W = 560;
 const H = 300;
 const PAD = { left: 56, right: 16, top: 12, bottom: 40 };
 
-/** A well's value of a fitted feature: the counts are per field (mean), like the fit; other features by name. */
+/** A well's value of a fitted feature (fits name the well results' `features`; counts fall back to the field mean). */
 function wellValue(w: WellResult, feature: string): number | undefined {
-  if (feature.startsWith('Count_')) return w.meanCellCount ?? undefined;
-  if (feature === 'AreaShape_Area') return w.meanArea ?? undefined;
-  return w.features?.[feature];
+  return w.features?.[feature] ?? (feature.startsWith('Count_') ? (w.meanCellCount ?? undefined) : undefined);
 }
 
 function Marker({ x, y, shape, colour }: { x: number; y: number; shape: number; colour: string }) {

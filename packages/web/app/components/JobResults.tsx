@@ -9,21 +9,24 @@ import { DoseResponseChart } from './DoseResponseChart.js';
 import { Legend } from './Legend.js';
 import { PlateHeatmap } from './PlateHeatmap.js';
 
+/** A section's data, or why it is missing: one failing level must not hide the others. */
+type Part<T> = { value: T | null; error: string | null };
+
 interface Loaded {
   experiment: Experiment;
   wells: WellResult[];
   failures: ImageResult[];
-  qc: PlateQc[] | null;
-  fits: DoseResponseFit[] | null;
+  qc: Part<PlateQc[]>;
+  fits: Part<DoseResponseFit[]>;
 }
 
-/** Results levels an older API does not serve yet read as "not available" rather than as an error. */
-async function optional<T>(load: () => Promise<T>): Promise<T | null> {
+/** Levels an older API does not serve read as "not available" (null); other failures as the section's error. */
+async function part<T>(load: () => Promise<T>): Promise<Part<T>> {
   try {
-    return await load();
+    return { value: await load(), error: null };
   } catch (err) {
-    if (err instanceof ApiError && [400, 404].includes(err.status)) return null;
-    throw err;
+    if (err instanceof ApiError && [400, 404].includes(err.status)) return { value: null, error: null };
+    return { value: null, error: (err as Error).message };
   }
 }
 
@@ -33,11 +36,8 @@ async function loadResults(job: Job): Promise<Loaded> {
     getJson<Experiment>(`/v1/experiments/${encodeURIComponent(job.experimentId)}`),
     getAll<WellResult>(`${base}/results?level=well`),
     job.progress.failed > 0 ? getAll<ImageResult>(`${base}/results?level=image`) : Promise.resolve([]),
-    optional(() => getAll<PlateQc>(`${base}/results?level=plate`)),
-    optional(async () => {
-      const body = await getJson<DoseResponseFit[] | { items: DoseResponseFit[] }>(`${base}/dose-response`);
-      return Array.isArray(body) ? body : body.items;
-    }),
+    part(() => getAll<PlateQc>(`${base}/results?level=plate`)),
+    part(async () => (await getJson<{ items: DoseResponseFit[] }>(`${base}/dose-response`)).items),
   ]);
   return { experiment, wells, failures: images.filter((i) => !i.ok), qc, fits };
 }
@@ -75,8 +75,9 @@ export function JobResults({ job }: { job: Job }) {
     wells.map((w) => feature.value(w)).filter((v): v is number => v !== undefined),
     feature.kind,
   );
-  const qc = data.qc?.filter((q) => q.plate === current) ?? null;
-  const fitFeatures = [...new Set(data.fits?.map((f) => f.feature) ?? [])];
+  const qc = data.qc.value?.filter((q) => q.plate === current) ?? null;
+  const fits = data.fits.value;
+  const fitFeatures = [...new Set(fits?.map((f) => f.feature) ?? [])];
 
   return (
     <>
@@ -120,7 +121,11 @@ export function JobResults({ job }: { job: Job }) {
 
       <section class="panel" aria-labelledby="qc-title">
         <h2 id="qc-title">Plate quality (Z′)</h2>
-        {qc === null || qc.length === 0 ? (
+        {data.qc.error ? (
+          <p role="alert" class="error">
+            Z′ could not be loaded: {data.qc.error}
+          </p>
+        ) : qc === null || qc.length === 0 ? (
           <p>No Z′ for this plate: it needs a plate map with at least two negative and two positive control wells.</p>
         ) : (
           <table class="compact">
@@ -148,12 +153,16 @@ export function JobResults({ job }: { job: Job }) {
 
       <section class="panel" aria-labelledby="dr-title">
         <h2 id="dr-title">Dose-response</h2>
-        {!data.fits?.length ? (
+        {data.fits.error ? (
+          <p role="alert" class="error">
+            The fits could not be loaded: {data.fits.error}
+          </p>
+        ) : !fits?.length ? (
           <p>No dose-response fits for this job (they need a plate map with treatments and doses).</p>
         ) : (
           <>
             {fitFeatures.slice(0, 1).map((f) => (
-              <DoseResponseChart fits={data.fits!} wells={data.wells} feature={f} />
+              <DoseResponseChart fits={fits} wells={data.wells} feature={f} />
             ))}
             <table class="compact">
               <thead>
@@ -167,7 +176,7 @@ export function JobResults({ job }: { job: Job }) {
                 </tr>
               </thead>
               <tbody>
-                {data.fits.map((f) => (
+                {fits.map((f) => (
                   <tr>
                     <th scope="row">{f.treatment}</th>
                     <td>{f.feature}</td>

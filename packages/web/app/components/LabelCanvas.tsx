@@ -23,6 +23,7 @@ export function LabelCanvas({ src, width, height, labels, value, radius, onPaint
   const canvas = useRef<HTMLCanvasElement>(null);
   const pixels = useRef<ImageData | null>(null);
   const painting = useRef(false);
+  const last = useRef<{ x: number; y: number } | null>(null);
 
   // Redraw everything when the image (and so its label buffer) changes.
   useEffect(() => {
@@ -40,17 +41,27 @@ export function LabelCanvas({ src, width, height, labels, value, radius, onPaint
     return { x: ((e.clientX - box.left) / box.width) * width, y: ((e.clientY - box.top) / box.height) * height };
   };
 
-  const stroke = (e: PointerEvent) => {
-    const ctx = canvas.current?.getContext('2d');
-    const data = pixels.current;
-    if (!ctx || !data) return;
-    const { x, y } = at(e);
+  const stamp = (ctx: CanvasRenderingContext2D, data: ImageData, x: number, y: number) => {
     const rect = stampDisc(labels, width, height, x, y, radius, value);
     if (!rect) return;
     for (let yy = rect.y; yy < rect.y + rect.height; yy++) {
       for (let xx = rect.x; xx < rect.x + rect.width; xx++) paint(data, yy * width + xx, labels[yy * width + xx]!);
     }
     ctx.putImageData(data, 0, 0, rect.x, rect.y, rect.width, rect.height);
+  };
+
+  // Pointer events arrive spaced out on a fast drag: fill the gap from the last point so a stroke stays unbroken.
+  const stroke = (e: PointerEvent) => {
+    const ctx = canvas.current?.getContext('2d');
+    const data = pixels.current;
+    if (!ctx || !data) return;
+    const to = at(e);
+    const from = last.current ?? to;
+    const steps = Math.max(1, Math.ceil(Math.hypot(to.x - from.x, to.y - from.y) / Math.max(1, radius / 2)));
+    for (let i = 1; i <= steps; i++) {
+      stamp(ctx, data, from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
+    }
+    last.current = to;
   };
 
   return (
@@ -63,6 +74,7 @@ export function LabelCanvas({ src, width, height, labels, value, radius, onPaint
         aria-label="Label painting area: drag to paint the chosen class"
         onPointerDown={(e) => {
           painting.current = true;
+          last.current = null;
           (e.target as HTMLCanvasElement).setPointerCapture(e.pointerId);
           stroke(e);
         }}

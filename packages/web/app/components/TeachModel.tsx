@@ -95,7 +95,11 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
 
   const submit = () =>
     run('Submitting…', async () => {
-      const job = await postJson<Job>('/v1/jobs', { experimentId, segmentationChannel: channel, modelId: model!.modelId });
+      const job = await postJson<Job>('/v1/jobs', {
+        experimentId,
+        segmentationChannel: channel,
+        modelId: model!.modelId,
+      });
       location.hash = href({ page: 'job', jobId: job.jobId });
     });
 
@@ -147,7 +151,11 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
                 <input type="radio" name="paint-class" checked={value === 0} onChange={() => setValue(0)} />
                 eraser
               </label>
-              <button type="button" class="secondary-dark" onClick={() => setClasses([...classes, `class${classes.length + 1}`])}>
+              <button
+                type="button"
+                class="secondary-dark"
+                onClick={() => setClasses([...classes, `class${classes.length + 1}`])}
+              >
                 Add class
               </button>
             </fieldset>

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Db, tables } from '@platescale/db';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../errors.js';
@@ -8,6 +8,8 @@ import { IdempotencyInProgressError, IdempotencyKeyReusedError } from '../errors
 const { idempotencyKeys } = tables;
 /** How long a key is remembered (Stripe keeps them 24 h). */
 const KEY_LIFETIME_MS = 24 * 3600 * 1000;
+/** A first request still unanswered after this long has died; a retry may run in its place. */
+const ABANDONED_AFTER_MS = 120_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,9 +47,8 @@ export const idempotencyPlugin = fp(
         .update(`${request.method} ${request.url}\n${canonical(request.body ?? null)}`)
         .digest('hex');
       const where = and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key));
-      await db
-        .delete(idempotencyKeys)
-        .where(and(where, lt(idempotencyKeys.createdAt, new Date(Date.now() - KEY_LIFETIME_MS))));
+      // Expired keys (any tenant's) go on the way: the table holds one day of POSTs, no sweeper needed.
+      await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, new Date(Date.now() - KEY_LIFETIME_MS)));
       const inserted = await db
         .insert(idempotencyKeys)
         .values({ tenantId, key, requestHash })
@@ -60,7 +61,24 @@ export const idempotencyPlugin = fp(
       const [prior] = await db.select().from(idempotencyKeys).where(where);
       if (!prior) throw new IdempotencyInProgressError(key);
       if (prior.requestHash !== requestHash) throw new IdempotencyKeyReusedError(key);
-      if (prior.statusCode === null) throw new IdempotencyInProgressError(key);
+      if (prior.statusCode === null) {
+        if (Date.now() - prior.createdAt.getTime() < ABANDONED_AFTER_MS) throw new IdempotencyInProgressError(key);
+        // The first request died before answering (process crash): this retry takes its place, once.
+        const [taken] = await db
+          .update(idempotencyKeys)
+          .set({ createdAt: new Date() })
+          .where(
+            and(
+              where,
+              isNull(idempotencyKeys.statusCode),
+              lt(idempotencyKeys.createdAt, new Date(Date.now() - ABANDONED_AFTER_MS)),
+            ),
+          )
+          .returning({ key: idempotencyKeys.key });
+        if (!taken) throw new IdempotencyInProgressError(key);
+        request.idempotencyKey = key;
+        return;
+      }
       return reply
         .code(prior.statusCode)
         .header('content-type', prior.contentType ?? 'application/json; charset=utf-8')

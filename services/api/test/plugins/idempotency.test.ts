@@ -1,7 +1,7 @@
 import t from 'tap';
 import { build, EXPERIMENT } from '../helpers/build.js';
 
-const { app, auth, fake, keyFor } = await build(t);
+const { app, auth, fake, keyFor, database } = await build(t);
 const headers = { authorization: auth };
 await app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: EXPERIMENT });
 const job = { experimentId: 'AS_09125', segmentationChannel: 'DNA', batchSize: 4 };
@@ -71,4 +71,31 @@ t.test('4xx answers are replayed too; keys are per tenant', async (t) => {
     payload: EXPERIMENT,
   });
   t.equal(otherTenant.statusCode, 201, "lab-b's k-1 is not lab-a's k-1");
+});
+
+t.test('a key whose first request never answered: 409 while it may still run, taken over once abandoned', async (t) => {
+  const { tables } = await import('@platescale/db');
+  const { eq } = await import('drizzle-orm');
+  const send = () =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      headers: { ...headers, 'idempotency-key': 'k-stuck' },
+      payload: job,
+    });
+  const first = await send();
+  // As if the process had died before answering: the record has no response.
+  const row = eq(tables.idempotencyKeys.key, 'k-stuck');
+  await database.db.update(tables.idempotencyKeys).set({ statusCode: null, responseBody: null }).where(row);
+  const busy = await send();
+  t.equal(busy.statusCode, 409);
+  t.equal(busy.json().code, 'idempotency_request_in_progress');
+  await database.db
+    .update(tables.idempotencyKeys)
+    .set({ createdAt: new Date(Date.now() - 10 * 60_000) })
+    .where(row);
+  const retried = await send();
+  t.equal(retried.statusCode, 202);
+  t.not(retried.json().jobId, first.json().jobId, 'the retry ran');
+  t.equal((await send()).json().jobId, retried.json().jobId, 'and is replayed from then on');
 });

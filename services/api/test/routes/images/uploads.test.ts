@@ -5,7 +5,10 @@ import { build } from '../../helpers/build.js';
 t.test('upload an image, view it stretched; tenants see only their own; non-images are refused', async (t) => {
   const { app, deps, keyFor } = await build(t);
   const writer = await keyFor('lab-a', ['models:write', 'jobs:read']);
-  const png = await sharp(new Uint16Array(8 * 8).map((_, i) => 300 + i), { raw: { width: 8, height: 8, channels: 1 } })
+  const png = await sharp(
+    new Uint16Array(8 * 8).map((_, i) => 300 + i),
+    { raw: { width: 8, height: 8, channels: 1 } },
+  )
     .toColourspace('grey16')
     .png()
     .toBuffer();
@@ -25,7 +28,10 @@ t.test('upload an image, view it stretched; tenants see only their own; non-imag
   t.equal(view.headers['content-type'], 'image/png');
 
   const other = await keyFor('lab-b', ['jobs:read']);
-  t.equal((await app.inject({ url: `/v1/uploads/${body.file}/view`, headers: { authorization: other } })).statusCode, 404);
+  t.equal(
+    (await app.inject({ url: `/v1/uploads/${body.file}/view`, headers: { authorization: other } })).statusCode,
+    404,
+  );
 
   const bad = await app.inject({
     method: 'POST',
