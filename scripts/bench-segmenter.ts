@@ -10,7 +10,8 @@
  *   npm run bench:segmenter -- --json FILE [--images N]
  *
  * Speeds are CPU time on one core (one ONNX thread, one libvips thread; the reference: process_time, one
- * thread): on a shared machine wall time measures the neighbours too, so it is reported beside, with the load.
+ * thread), best of 3 passes over the images for both: on a shared machine wall time measures the neighbours
+ * too, so it is reported beside, with the load.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +34,8 @@ const { values } = parseArgs({
 });
 
 const CHANNELS = ['DNA', 'CellStain'];
+/** Timed passes over the images; the best one is reported (the least disturbed by other processes). */
+const ROUNDS = 3;
 
 /** Everything a segmenter item does to one image set, except the object-store I/O. */
 async function analyse(model: SegmentationModel, dnaBytes: Buffer, stainBytes: Buffer) {
@@ -112,16 +115,23 @@ try {
   const inputs = await Promise.all(fields.map(async (f) => [await readFile(f.dna), await readFile(f.stain)] as const));
   const labels: Int32Array[] = [];
   const found: number[] = [];
-  const cpu0 = process.cpuUsage();
-  const wall0 = performance.now();
-  for (const [dna, stain] of inputs) {
-    const seg = await analyse(model, dna, stain);
-    labels.push(seg.labels);
-    found.push(seg.table.count);
+  const roundCpu: number[] = [];
+  const roundWall: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    for (const [dna, stain] of inputs) {
+      const seg = await analyse(model, dna, stain);
+      if (round > 0) continue;
+      labels.push(seg.labels);
+      found.push(seg.table.count);
+    }
+    roundWall.push((performance.now() - wall0) / 1000);
+    const used = process.cpuUsage(cpu0);
+    roundCpu.push((used.user + used.system) / 1e6);
   }
-  const wall = (performance.now() - wall0) / 1000;
-  const used = process.cpuUsage(cpu0);
-  const cpu = (used.user + used.system) / 1e6;
+  const cpu = Math.min(...roundCpu);
+  const wall = Math.min(...roundWall);
 
   const big = await renderTo(dir, 'big', 2048, 5000, 1600);
   const child = execFileSync(
@@ -148,15 +158,18 @@ try {
     await writeFile(manifest, JSON.stringify({ images: fields.map(({ name, dna, stain }) => ({ name, dna, stain })) }));
     const script = fileURLToPath(new URL('./bench-segmenter-reference.py', import.meta.url));
     const single = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-    execFileSync(python, [script, manifest, out], { stdio: 'inherit', env: { ...process.env, ...single } });
-    const res = JSON.parse(await readFile(out, 'utf8')) as { cpuSeconds: number[]; counts: number[] };
+    execFileSync(python, [script, manifest, out, String(ROUNDS)], {
+      stdio: 'inherit',
+      env: { ...process.env, ...single },
+    });
+    const res = JSON.parse(await readFile(out, 'utf8')) as { roundCpuSeconds: number[]; counts: number[] };
     const refLabels = await Promise.all(
       fields.map(async (f) => {
         const b = await readFile(`${f.dna}.ref.raw`);
         return new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
       }),
     );
-    const refCpu = res.cpuSeconds.reduce((a, b) => a + b, 0);
+    const refCpu = Math.min(...res.roundCpuSeconds);
     reference = {
       pipeline:
         'scikit-image: gaussian(1) + Otsu + fill holes + EDT watershed (peak_local_max, min_distance 5) + regionprops',

@@ -1,3 +1,4 @@
+import { scratch } from './scratch.js';
 /**
  * Splits touching objects: a watershed of the inverted distance map in which a basin only stays separate
  * when its peak rises at least `minDynamic` above the saddle where it meets a higher basin (the "dynamics"
@@ -6,7 +7,8 @@
  * distance (counting sort, 1/8 px levels), breadth-first within a level so no basin leaks along a row, and
  * join the basin of their highest neighbour. Union-find keeps it O(N).
  *
- * Returns labels 1..count (0 = background) in no particular order; 8-connectivity.
+ * Returns labels 1..count (0 = background) in no particular order; 8-connectivity. The labels are a scratch
+ * view (see scratch.ts): read them before the next call on this thread.
  */
 export function declump(
   mask: Uint8Array,
@@ -16,7 +18,7 @@ export function declump(
   minDynamic: number,
 ): { labels: Int32Array; count: number } {
   const n = width * height;
-  const level = new Int32Array(n);
+  const level = scratch.int32('declump.level', n);
   let maxLevel = 0;
   let fg = 0;
   for (let i = 0; i < n; i++) {
@@ -26,17 +28,17 @@ export function declump(
     level[i] = l;
     if (l > maxLevel) maxLevel = l;
   }
-  const start = new Int32Array(maxLevel + 2);
+  const start = scratch.int32('declump.start', maxLevel + 2);
   for (let i = 0; i < n; i++) if (mask[i]) start[maxLevel - level[i]! + 1]!++;
   for (let l = 1; l <= maxLevel + 1; l++) start[l]! += start[l - 1]!;
-  const order = new Int32Array(fg);
+  const order = scratch.int32('declump.order', fg);
   for (let i = 0; i < n; i++) if (mask[i]) order[start[maxLevel - level[i]!]!++] = i;
 
   // parent: -1 = not flooded yet. state: 1 = in the current level, 2 = queued, 3 = next to a flooded pixel.
-  const parent = new Int32Array(n).fill(-1);
-  const peak = new Float32Array(n);
-  const state = new Uint8Array(n);
-  const queue = new Int32Array(fg);
+  const parent = scratch.int32('declump.parent', n, -1);
+  const peak = scratch.float32('declump.peak', n);
+  const state = scratch.uint8('declump.state', n);
+  const queue = scratch.int32('declump.queue', fg);
   const flood: Flood = { parent, peak, distance, width, height, minDynamic };
 
   let k = 0;
@@ -68,8 +70,8 @@ export function declump(
     k = end;
   }
 
-  const labels = new Int32Array(n);
-  const ids = new Int32Array(n);
+  const labels = scratch.int32('declump.labels', n);
+  const ids = scratch.int32('declump.ids', n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (parent[i] === -1) continue;

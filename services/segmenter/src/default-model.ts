@@ -10,6 +10,8 @@ export const MODEL_METADATA = {
   halo: 'platescale.halo',
   /** CellProfiler object name used in feature names (Count_<objects>). */
   objects: 'platescale.objects',
+  /** JSON list of the input channels' names, in input order (models trained on named channels). */
+  channels: 'platescale.channels',
 } as const;
 
 /** Two 3×3 box filters: a 5×5 binomial-like smoothing (σ ≈ 1.15 px), six times cheaper than a Gaussian Conv. */

@@ -1,6 +1,7 @@
 import { declump } from './declump.js';
 import { distanceTransform, fillHoles } from './morphology.js';
 import { connectRuns, findRuns } from './runs.js';
+import { scratch } from './scratch.js';
 
 export interface IdentifyOptions {
   minArea: number;
@@ -52,7 +53,7 @@ export function identifyObjects(
     const lh = Math.min(height - 1, maxY[c]! + 1) - y0 + 1;
     // Even with its holes filled a component cannot outgrow its box.
     if ((maxX[c]! - minX[c]! + 1) * (maxY[c]! - minY[c]! + 1) < opts.minArea) continue;
-    const local = new Uint8Array(lw * lh);
+    const local = scratch.uint8('identify.local', lw * lh);
     for (let k = first[c]!; k < first[c + 1]!; k++) {
       const r = byComponent[k]!;
       const row = (runs.y[r]! - y0) * lw - x0;
@@ -60,8 +61,8 @@ export function identifyObjects(
     }
     fillHoles(local, lw, lh, opts.maxHoleArea);
     const pieces = declump(local, distanceTransform(local, lw, lh), lw, lh, opts.minDynamic);
-    const area = new Int32Array(pieces.count + 1);
-    const touches = new Uint8Array(pieces.count + 1);
+    const area = scratch.int32('identify.area', pieces.count + 1);
+    const touches = scratch.uint8('identify.touches', pieces.count + 1);
     for (let y = 0; y < lh; y++) {
       const edgeRow = y0 + y === 0 || y0 + y === height - 1;
       for (let x = 0; x < lw; x++) {
@@ -71,7 +72,7 @@ export function identifyObjects(
         if (edgeRow || x0 + x === 0 || x0 + x === width - 1) touches[p] = 1;
       }
     }
-    const id = new Int32Array(pieces.count + 1);
+    const id = scratch.int32('identify.id', pieces.count + 1);
     for (let p = 1; p <= pieces.count; p++) {
       const keep = area[p]! >= opts.minArea && area[p]! <= opts.maxArea && !(opts.clearBorder && touches[p]);
       if (keep) id[p] = ++next;

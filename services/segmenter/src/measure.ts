@@ -1,4 +1,5 @@
 import { convexArea } from './hull.js';
+import { scratch } from './scratch.js';
 
 /** MeasureObjectSizeShape features, CellProfiler names. */
 export const SHAPE_FEATURES = [
@@ -161,7 +162,7 @@ export function measureObjects(
     }
   }
 
-  const isBorder = new Uint8Array(labels.length);
+  const isBorder = scratch.uint8('measure.isBorder', labels.length);
   for (let k = 0; k < nBorder; k++) isBorder[border[k]!] = 1;
   const perimeter = new Float64Array(m);
   for (let k = 0; k < nBorder; k++) {

@@ -13,8 +13,10 @@ export interface SegmentationModel {
   session: ort.InferenceSession;
   inputName: string;
   outputName: string;
-  /** Channels the model wants (its input's C), or undefined when dynamic (then 1). */
+  /** Channels the model wants (its input's C; 1 when dynamic). */
   channels: number;
+  /** Their names, when the model declares them: image-set channels of these names are fed in this order. */
+  channelNames?: string[];
   output: 'probability' | 'logits' | 'intensity';
   threshold: ThresholdMethod;
   halo: number;
@@ -72,6 +74,7 @@ export async function loadModel(name: string, bytes: Uint8Array): Promise<Segmen
     fail(`${MODEL_METADATA.threshold} must be li, otsu or a probability in (0,1)`);
   }
   const c = inShape[1];
+  const names = parseNames(meta[MODEL_METADATA.channels]);
   return {
     id: createHash('sha256').update(bytes).digest('hex').slice(0, 16),
     session,
@@ -82,7 +85,18 @@ export async function loadModel(name: string, bytes: Uint8Array): Promise<Segmen
     threshold,
     halo: Math.max(0, Number(meta[MODEL_METADATA.halo] ?? 32) || 0),
     objects: meta[MODEL_METADATA.objects] ?? 'Nuclei',
+    ...(names ? { channelNames: names } : {}),
   };
+}
+
+function parseNames(json: string | undefined): string[] | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) && v.every((n) => typeof n === 'string') ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

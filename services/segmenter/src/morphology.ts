@@ -1,3 +1,4 @@
+import { scratch } from './scratch.js';
 /**
  * Binary-image operations on row-major masks (1 = foreground). Plain typed-array loops: these run on every
  * pixel of every image, so they avoid allocation per pixel and work in O(N).
@@ -7,8 +8,9 @@
 export function fillHoles(mask: Uint8Array, width: number, height: number, maxHoleArea: number): void {
   const n = width * height;
   // 0 = unvisited background, 1 = foreground, 2 = visited background
-  const state = Uint8Array.from(mask);
-  const queue = new Int32Array(n);
+  const state = scratch.uint8('fillHoles.state', n);
+  state.set(mask);
+  const queue = scratch.int32('fillHoles.queue', n);
   let tail = 0;
   for (let i = 0; i < n; i++) {
     const x = i % width;
@@ -55,11 +57,12 @@ function flood(state: Uint8Array, queue: Int32Array, head: number, tail: number,
 /**
  * Euclidean distance of every foreground pixel to the nearest background pixel (Meijster et al. 2000,
  * exact, separable). Like scipy's distance_transform_edt, the outside of the image is not background.
+ * The result is a scratch view (see scratch.ts): read it before the next call on this thread.
  */
 export function distanceTransform(mask: Uint8Array, width: number, height: number): Float32Array {
   const inf = width + height;
   // Vertical distance to background, by rows (cache-friendly): down, then up.
-  const g = new Int32Array(width * height);
+  const g = scratch.int32('edt.g', width * height);
   for (let x = 0; x < width; x++) g[x] = mask[x] ? inf : 0;
   for (let y = 1; y < height; y++) {
     const row = y * width;
@@ -75,10 +78,10 @@ export function distanceTransform(mask: Uint8Array, width: number, height: numbe
       if (below + 1 < g[row + x]!) g[row + x] = below + 1;
     }
   }
-  const out = new Float32Array(width * height);
-  const s = new Int32Array(width);
-  const t = new Int32Array(width);
-  const f = new Float64Array(width);
+  const out = scratch.float32('edt.out', width * height);
+  const s = scratch.int32('edt.s', width);
+  const t = scratch.int32('edt.t', width);
+  const f = scratch.float64('edt.f', width);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let any = false;

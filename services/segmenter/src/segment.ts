@@ -2,6 +2,7 @@ import { ImageSetError } from './errors.js';
 import { identifyObjects } from './identify.js';
 import { type ChannelImage, measureObjects, type ObjectTable } from './measure.js';
 import { predict, type SegmentationModel, type ThresholdMethod } from './model.js';
+import { scratch } from './scratch.js';
 import { thresholdLi, thresholdOtsu } from './threshold.js';
 
 export interface SegmentOptions {
@@ -41,11 +42,11 @@ export interface Segmentation {
   threshold: number;
 }
 
-/** A channel as the model takes it: float32 in [0, 1]. */
-function unitFloat(c: ChannelImage): Float32Array {
+/** A channel as the model takes it: float32 in [0, 1] (a scratch view: the model reads it, then it is done). */
+function unitFloat(c: ChannelImage, index: number): Float32Array {
   const scale = c.scale ?? 1;
   if (c.data instanceof Float32Array && scale === 1) return c.data;
-  const out = new Float32Array(c.data.length);
+  const out = scratch.float32(`model.input${index}`, c.data.length);
   for (let i = 0; i < out.length; i++) out[i] = c.data[i]! * scale;
   return out;
 }
@@ -57,7 +58,8 @@ function foregroundCut(model: SegmentationModel, map: Float32Array, method: Thre
 }
 
 /**
- * Segments one image set: the model runs on `segmentation` (plus further channels if it takes several),
+ * Segments one image set: the model runs on `segmentation` (plus further channels if it takes several: the
+ * ones its metadata names, else the others in image-set order),
  * its output is thresholded, holes filled, touching objects split, objects outside the size range removed,
  * and every object measured on every channel.
  */
@@ -69,7 +71,10 @@ export async function segmentImageSet(
   height: number,
   options: SegmentOptions,
 ): Promise<Segmentation> {
-  const inputs = [segmentation, ...channels.filter((c) => c !== segmentation)].slice(0, model.channels);
+  const named = model.channelNames?.map((n) => channels.find((c) => c.name === n));
+  const inputs = named?.every((c) => c !== undefined)
+    ? (named as ChannelImage[])
+    : [segmentation, ...channels.filter((c) => c !== segmentation)].slice(0, model.channels);
   if (inputs.length < model.channels) {
     throw new ImageSetError(`the model takes ${model.channels} channels, the image set has ${inputs.length}`);
   }

@@ -5,7 +5,7 @@
 const BINS = 4096;
 
 interface Histogram {
-  counts: Float64Array;
+  counts: Uint32Array;
   min: number;
   width: number;
 }
@@ -19,7 +19,7 @@ function histogram(values: Float32Array): Histogram {
     if (v > max) max = v;
   }
   const width = max > min ? (max - min) / BINS : 1;
-  const counts = new Float64Array(BINS);
+  const counts = new Uint32Array(BINS);
   const scale = 1 / width;
   for (let i = 0; i < values.length; i++) {
     const b = ((values[i]! - min) * scale) | 0;

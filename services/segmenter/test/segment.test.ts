@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { encodeModel, GraphBuilder, tensor } from '@platescale/onnx';
 import t from 'tap';
 import { decodeImage, toUnitFloat } from '../src/decode.js';
+import { loadModel } from '../src/model.js';
 import { DEFAULT_MODEL_PATH, ModelCache } from '../src/model-cache.js';
 import { DEFAULT_SEGMENT_OPTIONS, segmentImageSet } from '../src/segment.js';
-import { discField } from './helpers/images.js';
+import { discField, grid } from './helpers/images.js';
 
 const models = new ModelCache();
 const unit = (data: Uint16Array) => ({ name: 'DNA', data: Float32Array.from(data, (v) => v / 65535) });
@@ -53,4 +55,20 @@ t.test('the real example field (well D03, DNA) comes near the reference 316 nucl
     DEFAULT_SEGMENT_OPTIONS,
   );
   t.ok(Math.abs(seg.table.count - 316) / 316 <= 0.15, `${seg.table.count} nuclei`);
+});
+
+t.test('a model naming its input channels gets them in its order', async (t) => {
+  const g = new GraphBuilder('first-channel');
+  const x = g.input('image', 'float32', [1, 2, 'H', 'W']);
+  const at = (name: string, v: number) => g.initializer(name, tensor.int64([1], [v]));
+  const [first] = g.node('Slice', [x, at('start', 0), at('end', 1), at('axis', 1)]);
+  g.output(first!, 'float32', [1, 1, 'H', 'W'], 'foreground');
+  const bytes = encodeModel(g.build(), {
+    metadata: { 'platescale.output': 'intensity', 'platescale.channels': JSON.stringify(['Stain', 'DNA']) },
+  });
+  const model = await loadModel('named', bytes);
+  const dna = unit(discField(96, 96, grid(4, 96, 6), 16) as Uint16Array);
+  const stain = { ...unit(discField(96, 96, grid(9, 96, 6), 16) as Uint16Array), name: 'Stain' };
+  const seg = await segmentImageSet(model, dna, [dna, stain], 96, 96, DEFAULT_SEGMENT_OPTIONS);
+  t.equal(seg.table.count, 9, 'objects come from the Stain channel, the first the model names');
 });

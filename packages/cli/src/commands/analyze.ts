@@ -1,16 +1,16 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { type PlateFormat, ValidationError, wellFitsPlate } from '@platescale/shared';
 import { intOption, parseCommandArgs } from '../lib/args.js';
 import { importFolder } from '../lib/import-folder.js';
 import { localClient, startPlatform } from '../lib/platform.js';
 import { writeReportDir } from '../lib/report-files.js';
-import { jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
+import { costLine, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
 import { formatTable } from '../lib/table.js';
 
 const HELP = `usage: platescale analyze <images-dir> [--channels DNA,PH3,...] [--segmentation-channel NAME]
        [--experiment ID] [--plate-format 96|384] [--batch-size N] [--max-concurrency N] [--model KEY]
-       [--json FILE] [--out DIR]
+       [--plate-map FILE.csv|FILE.json] [--json FILE] [--out DIR]
 
 Imports the folder (Cellomics, ImageXpress or Opera/Phenix file names), runs one job on the embedded runtime and
 prints the per-well table. --channels names channels by index (d0/w1/ch1 first); default ch1, ch2, ...`;
@@ -24,6 +24,7 @@ export async function run(args: string[]): Promise<number> {
     'batch-size': { type: 'string' },
     'max-concurrency': { type: 'string' },
     model: { type: 'string' },
+    'plate-map': { type: 'string' },
     json: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean' },
@@ -74,6 +75,7 @@ export async function run(args: string[]): Promise<number> {
         ...(batchSize ? { batchSize } : {}),
         ...(values.model ? { modelKey: values.model } : {}),
       },
+      values['plate-map'] ? await readPlateMap(values['plate-map']) : undefined,
     );
     const report = {
       ...jobReport(run),
@@ -98,10 +100,11 @@ export async function run(args: string[]): Promise<number> {
     );
     for (const f of report.failures)
       process.stdout.write(`  failed: ${f.plate} ${f.well} field ${f.field}: ${f.error}\n`);
+    process.stdout.write(`${costLine(report.cost)}\n`);
     if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
     if (values.out)
       log(
-        `report written to ${values.out}: ${(await writeReportDir(values.out, run, report, plateFormat)).join(', ')}`,
+        `report written to ${values.out}: ${(await writeReportDir(values.out, client, run, report, plateFormat)).join(', ')}`,
       );
     return jobSucceeded(run) ? 0 : 1;
   } finally {
@@ -115,4 +118,17 @@ function inferPlateFormat(flag: string | undefined, wells: string[]): PlateForma
     return Number(flag) as PlateFormat;
   }
   return wells.every((w) => wellFitsPlate(w, 96)) ? 96 : 384;
+}
+
+/** A plate map file as the API takes it: CSV sent as text/csv, anything else as JSON. */
+async function readPlateMap(file: string): Promise<{ body: unknown; contentType: string }> {
+  const text = await readFile(file, 'utf8');
+  if (file.toLowerCase().endsWith('.csv')) return { body: text, contentType: 'text/csv' };
+  try {
+    return { body: JSON.parse(text) as unknown, contentType: 'application/json' };
+  } catch (err) {
+    throw new ValidationError(
+      `--plate-map ${file} is neither CSV (by extension) nor valid JSON: ${(err as Error).message}`,
+    );
+  }
 }

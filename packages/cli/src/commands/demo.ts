@@ -1,15 +1,15 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type GroundTruth, writePlate } from '@platescale/synthetic';
+import { type GroundTruth, plateMapOf, writePlate } from '@platescale/synthetic';
+import type { ApiClient } from '../lib/api-client.js';
 import { intOption, parseCommandArgs } from '../lib/args.js';
 import { DEMO_EXPERIMENT, DEMO_PREFIX, uploadDemoImages } from '../lib/demo-plate.js';
 import { EXAMPLE_CHANNELS, EXAMPLE_PLATE, EXAMPLE_REFERENCE_COUNT, EXAMPLE_WELL } from '../lib/example-field.js';
 import { localClient, startPlatform } from '../lib/platform.js';
 import { writeReportDir } from '../lib/report-files.js';
 import type { WellRow } from '../lib/results.js';
-
-import { type JobRun, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
+import { costLine, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
 import { formatTable } from '../lib/table.js';
 
 /**
@@ -59,8 +59,13 @@ export async function run(args: string[]): Promise<number> {
         manifest,
       },
       { experimentId: DEMO_EXPERIMENT, segmentationChannel: 'DNA', batchSize, maxConcurrency: config.WORKERS },
+      { body: plateMapOf(truth), contentType: 'application/json' },
     );
-    const report = { ...jobReport(run), ...groundTruthReport(run.wells, truth) };
+    const report = {
+      ...jobReport(run),
+      ...groundTruthReport(run.wells, truth),
+      ...(await plateStatistics(client, run.job.jobId, truth)),
+    };
 
     process.stdout.write(`${renderWellTable(run.wells, truth)}\n\n`);
     const gt = report.groundTruth;
@@ -70,7 +75,15 @@ export async function run(args: string[]): Promise<number> {
         `count error vs ground truth over ${gt.wellsCompared} synthetic wells: mean ${gt.meanAbsCountErrorPct.toFixed(2)} %, ` +
         `max ${gt.maxAbsCountErrorPct.toFixed(2)} %\n` +
         `example field ${EXAMPLE_PLATE} ${EXAMPLE_WELL}: ${gt.example.count ?? '–'} nuclei ` +
-        `(scikit-image reference ${EXAMPLE_REFERENCE_COUNT})\n`,
+        `(scikit-image reference ${EXAMPLE_REFERENCE_COUNT})\n` +
+        `plate QC: Z′(Count_Nuclei) = ${report.zPrime.Count_Nuclei?.toFixed(3) ?? '–'}\n` +
+        `${costLine(report.cost)}\n` +
+        report.doseResponse
+          .map(
+            (d) =>
+              `dose-response ${d.treatment}: EC50 ${fmt(d.ec50)} (true ${fmt(d.trueEc50)}), hill ${fmt(d.hill)}, R² ${fmt(d.r2)}\n`,
+          )
+          .join(''),
     );
     if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
     if (values.out) {
@@ -79,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
           .filter(([, d]) => d.role !== 'sample')
           .map(([well, d]) => [well, d.role.replace('_', ' ')]),
       );
-      const files = await writeReportDir(values.out, run, report, 96, marked);
+      const files = await writeReportDir(values.out, client, run, report, 96, marked);
       log(`report written to ${values.out}: ${files.join(', ')}`);
     }
     return jobSucceeded(run) ? 0 : 1;
@@ -140,7 +153,7 @@ function renderWellTable(wells: WellRow[], truth: GroundTruth): string {
     return [
       w.plate,
       w.well,
-      design ? `${design.treatment}${design.role === 'sample' ? ` ${design.dose} ${design.unit}` : ''}` : '',
+      design ? `${design.treatment}${design.role === 'sample' ? ` ${fmt(design.dose)} ${design.unit}` : ''}` : '',
       w.fields,
       w.fieldsFailed,
       w.cellCount,
@@ -150,4 +163,42 @@ function renderWellTable(wells: WellRow[], truth: GroundTruth): string {
     ];
   });
   return formatTable(['plate', 'well', 'condition', 'fields', 'failed', 'cells', 'true', 'err %', 'mean area'], rows);
+}
+
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toPrecision(3));
+
+interface DoseResponseItem {
+  treatment: string;
+  ec50: number | null;
+  ec50CiLow: number | null;
+  ec50CiHigh: number | null;
+  hill: number | null;
+  r2: number | null;
+}
+
+/** Z′ of the synthetic plate per feature and the Count_Nuclei dose-response fits, next to the true EC50s. */
+async function plateStatistics(client: ApiClient, jobId: string, truth: GroundTruth) {
+  const id = encodeURIComponent(jobId);
+  const qc = await client.request<{ items: { plate: string; feature: string; zPrime: number | null }[] }>(
+    'GET',
+    `/v1/jobs/${id}/results?level=plate`,
+  );
+  const fits = await client.request<{ items: DoseResponseItem[] }>(
+    'GET',
+    `/v1/jobs/${id}/dose-response?feature=Count_Nuclei`,
+  );
+  return {
+    zPrime: Object.fromEntries(qc.items.filter((r) => r.plate === truth.plate).map((r) => [r.feature, r.zPrime])),
+    doseResponse: fits.items.map((f) => ({
+      treatment: f.treatment,
+      ec50: f.ec50,
+      ec50Ci: [f.ec50CiLow, f.ec50CiHigh],
+      trueEc50: truth.treatments[f.treatment]?.ec50 ?? null,
+      log10Error:
+        f.ec50 && truth.treatments[f.treatment] ? Math.log10(f.ec50 / truth.treatments[f.treatment]!.ec50) : null,
+      hill: f.hill,
+      trueHill: truth.treatments[f.treatment]?.hill ?? null,
+      r2: f.r2,
+    })),
+  };
 }

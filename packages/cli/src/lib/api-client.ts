@@ -24,18 +24,34 @@ export class ApiClient {
   ) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = await this.requestText(method, path, 'application/json', body);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * The raw body in the representation `accept` asks for (e.g. text/csv results). A string body is sent as is
+   * with `contentType` (e.g. a CSV plate map); anything else as JSON.
+   */
+  async requestText(
+    method: string,
+    path: string,
+    accept: string,
+    body?: unknown,
+    contentType?: string,
+  ): Promise<string> {
+    const raw = typeof body === 'string';
     const res = await fetch(new URL(path, this.baseUrl), {
       method,
       headers: {
         authorization: `Bearer ${this.key}`,
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        accept,
+        ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }),
       },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
     if (!res.ok) throw new ApiRequestError(method, path, res.status, text);
-    return (text ? JSON.parse(text) : undefined) as T;
+    return text;
   }
 
   /** Polls the job until it ends, reporting progress; resolves with the final job view. */

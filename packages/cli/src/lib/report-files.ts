@@ -1,32 +1,30 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlateFormat } from '@platescale/shared';
+import type { ApiClient } from './api-client.js';
 import { plateHeatmapSvg, valuesByWell } from './heatmap.js';
 import type { JobRun } from './run-job.js';
 
-function csv(rows: Record<string, unknown>[]): string {
-  if (rows.length === 0) return '';
-  const headers = Object.keys(rows[0]!);
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return `${[headers.join(','), ...rows.map((r) => headers.map((h) => cell(r[h])).join(','))].join('\n')}\n`;
-}
-
-/** `--out DIR`: report.json, wells.csv, images.csv and one cell-count heatmap (SVG) per plate. */
+/**
+ * `--out DIR`: report.json, the job's results as CSV at every level (as the API renders them for
+ * `Accept: text/csv`) and one cell-count heatmap (SVG) per plate.
+ */
 export async function writeReportDir(
   dir: string,
+  client: ApiClient,
   run: JobRun,
   report: unknown,
   format: PlateFormat,
   marked?: Map<string, string>,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const written = ['report.json', 'wells.csv', 'images.csv'];
+  const written = ['report.json'];
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(dir, 'wells.csv'), csv(run.wells));
-  await writeFile(join(dir, 'images.csv'), csv(run.images));
+  for (const level of ['image', 'well', 'condition', 'plate']) {
+    const path = `/v1/jobs/${encodeURIComponent(run.job.jobId)}/results?level=${level}`;
+    await writeFile(join(dir, `${level}s.csv`), await client.requestText('GET', path, 'text/csv'));
+    written.push(`${level}s.csv`);
+  }
   for (const plate of [...new Set(run.wells.map((w) => w.plate))]) {
     const svg = plateHeatmapSvg({
       title: `${plate} — nuclei per well`,

@@ -1,3 +1,4 @@
+import type { JobCostEstimate } from '@platescale/shared';
 import type { ApiClient, JobView } from './api-client.js';
 import { ProgressBar } from './progress.js';
 import { fetchAll, type WellRow } from './results.js';
@@ -22,10 +23,16 @@ export interface JobRun {
 /** Registers the experiment, submits the job, shows progress until it ends, and fetches every result row. */
 export async function runJob(
   client: ApiClient,
-  experiment: Record<string, unknown>,
+  experiment: { experimentId: string; [k: string]: unknown },
   job: Record<string, unknown>,
+  plateMap?: { body: unknown; contentType: string },
 ): Promise<JobRun> {
   await client.request('POST', '/v1/experiments', experiment);
+  // The aggregator annotates wells with the plate map when the job ends: it must be in place before.
+  if (plateMap) {
+    const path = `/v1/experiments/${encodeURIComponent(experiment.experimentId)}/plate-map`;
+    await client.requestText('PUT', path, 'application/json', plateMap.body, plateMap.contentType);
+  }
   const started = performance.now();
   const { jobId } = await client.request<{ jobId: string }>('POST', '/v1/jobs', job);
   const bar = new ProgressBar();
@@ -42,7 +49,10 @@ export async function runJob(
 /** The fields every `--json` report carries (scripts depend on these names). */
 export function jobReport(run: JobRun) {
   const failures = run.images.filter((i) => !i.ok);
+  const cost = (run.job.cost ?? null) as JobCostEstimate | null;
   return {
+    estimatedAwsCostUsd: cost?.estimatedAwsCostUsd ?? null,
+    cost,
     jobId: run.job.jobId,
     status: run.job.status,
     imagesTotal: run.images.length,
@@ -55,4 +65,16 @@ export function jobReport(run: JobRun) {
 
 export function jobSucceeded(run: JobRun): boolean {
   return run.job.status === 'SUCCEEDED' || run.job.status === 'PARTIALLY_SUCCEEDED';
+}
+
+/** One line for people: the estimate and where it goes. */
+export function costLine(cost: JobCostEstimate | null): string {
+  if (!cost) return 'estimated AWS cost: not available (the job has no results)';
+  const usd = (v: number) => `$${v.toFixed(4)}`;
+  const b = cost.breakdown;
+  return (
+    `estimated AWS cost: ${usd(cost.estimatedAwsCostUsd)} (Lambda ${usd(b.lambda.usd)}, Step Functions ` +
+    `${b.stepFunctions.mapChildExecutionType} ${usd(b.stepFunctions.usd)}, S3 ${usd(b.s3.usd)}, ` +
+    `EventBridge ${usd(b.eventBridge.usd)}; prices ${cost.priceTableVersion}, ${cost.region})`
+  );
 }

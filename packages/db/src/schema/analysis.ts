@@ -1,4 +1,4 @@
-import type { ExperimentSpec, JobStatus } from '@platescale/shared';
+import type { ExperimentSpec, JobCostEstimate, JobStatus } from '@platescale/shared';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -53,6 +53,8 @@ export const jobs = pgTable(
     imagesSucceeded: integer('images_succeeded'),
     imagesFailed: integer('images_failed'),
     error: jsonb('error').$type<{ error: string; cause?: string }>(),
+    /** Estimated AWS cost from the job's measured durations (written by the aggregator when results are in). */
+    cost: jsonb('cost').$type<JobCostEstimate>(),
     /** Sequence of the last completion event applied; older events are ignored. */
     lastEventSequence: integer('last_event_sequence').notNull().default(0),
     createdAt: createdAt(),

@@ -128,26 +128,28 @@ export function JobResults({ job }: { job: Job }) {
         ) : qc === null || qc.length === 0 ? (
           <p>No Z′ for this plate: it needs a plate map with at least two negative and two positive control wells.</p>
         ) : (
-          <table class="compact">
-            <thead>
-              <tr>
-                <th scope="col">Feature</th>
-                <th scope="col">Z′</th>
-                <th scope="col">Assessment</th>
-              </tr>
-            </thead>
-            <tbody>
-              {qc.map((q) => (
+          <div class="scroll">
+            <table class="compact">
+              <thead>
                 <tr>
-                  <th scope="row">{q.feature}</th>
-                  <td>{formatNumber(q.zPrime)}</td>
-                  <td>
-                    {q.zPrime === null ? '–' : q.zPrime >= 0.5 ? 'excellent' : q.zPrime > 0 ? 'marginal' : 'unusable'}
-                  </td>
+                  <th scope="col">Feature</th>
+                  <th scope="col">Z′</th>
+                  <th scope="col">Assessment</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {qc.map((q) => (
+                  <tr>
+                    <th scope="row">{q.feature}</th>
+                    <td>{formatNumber(q.zPrime)}</td>
+                    <td>
+                      {q.zPrime === null ? '–' : q.zPrime >= 0.5 ? 'excellent' : q.zPrime > 0 ? 'marginal' : 'unusable'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
 

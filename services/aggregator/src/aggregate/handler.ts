@@ -4,9 +4,13 @@ import {
   type AggregateInput,
   type AnalysisJobEventDetail,
   type EventBus,
+  estimateJobCost,
   type ImageFailure,
+  type ImageResult,
   type ImageSet,
+  type ImageSummary,
   type JobStatus,
+  type JobUsage,
   MAX_FAILURES_IN_EVENT,
   NotFoundError,
   type ObjectStore,
@@ -93,11 +97,26 @@ async function aggregateResults(
       : {}),
   };
   const dedupeKey = `${job.id}:results:${input.mapRunArn ?? mapRunArn ?? input.resultWriterDetails.Key}`;
+  const cost = estimateJobCost(jobUsage(job, results));
   const sequence = await deps.db.transaction(async (tx) => {
     await writeResults(tx, job.id, analysis);
+    await tx.update(jobs).set({ cost }).where(eq(jobs.id, job.id));
     return enqueueEvent(tx, dedupeKey, detail);
   });
   return { jobId: job.id, status, ...counts, wells: analysis.wells.length, sequence };
+}
+
+/** What the job consumed, from its own measurements: segmentation seconds and channel reads per image set. */
+function jobUsage(job: Job, results: ImageResult[]): JobUsage {
+  const ok = results.filter((r): r is ImageSummary => r.ok);
+  return {
+    imageSets: results.length,
+    batchSize: job.batchSize,
+    channels: ok.length ? ok.reduce((s, r) => s + Object.keys(r.meanIntensity).length, 0) / ok.length : 1,
+    segmenterSeconds: ok.reduce((s, r) => s + r.seconds, 0),
+    outputsPerImageSet: ok.some((r) => r.objectsKey) ? 2 : 0,
+    events: 1,
+  };
 }
 
 /** ReportFailure: the workflow caught an error; the job failed as a whole. */

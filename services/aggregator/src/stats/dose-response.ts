@@ -143,9 +143,11 @@ export function fitLogLogistic(points: DosePoint[]): LogLogisticFit {
   return {
     n: usable.length,
     doses,
-    ec50: 10 ** logEc50,
-    ec50CiLow: logEc50Se === null ? null : 10 ** (logEc50 - t * logEc50Se),
-    ec50CiHigh: logEc50Se === null ? null : 10 ** (logEc50 + t * logEc50Se),
+    ec50: finiteOrNull(10 ** logEc50),
+    // A bound beyond floating point (an almost flat curve) is no bound at all: stored as null, never Infinity,
+    // which neither JSON nor downstream readers of the table can represent.
+    ec50CiLow: logEc50Se === null ? null : finiteOrNull(10 ** (logEc50 - t * logEc50Se)),
+    ec50CiHigh: logEc50Se === null ? null : finiteOrNull(10 ** (logEc50 + t * logEc50Se)),
     logEc50,
     logEc50Se,
     hill,
@@ -181,4 +183,8 @@ export function fitDoseResponses(wells: WellSummary[]): DoseResponseFit[] {
     }
   }
   return fits;
+}
+
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
 }

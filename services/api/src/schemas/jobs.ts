@@ -42,6 +42,44 @@ export const Progress = Type.Object({
   pending: Type.Integer(),
 });
 
+const Usd = Type.Number({ description: 'US dollars' });
+const ChildType = Type.Enum(['EXPRESS', 'STANDARD']);
+
+/** The estimate of packages/shared/src/cost (price table versioned there, with its source dates). */
+export const JobCost = Type.Object(
+  {
+    estimatedAwsCostUsd: Usd,
+    currency: Type.Literal('USD'),
+    priceTableVersion: Type.String(),
+    region: Type.String(),
+    breakdown: Type.Object({
+      lambda: Type.Object({ usd: Usd, gbSeconds: Type.Number(), requests: Type.Number() }),
+      stepFunctions: Type.Object({
+        usd: Usd,
+        mapChildExecutionType: ChildType,
+        standardTransitions: Type.Number(),
+        expressRequests: Type.Number(),
+        expressGbSeconds: Type.Number(),
+      }),
+      s3: Type.Object({
+        usd: Usd,
+        getRequests: Type.Number(),
+        putRequests: Type.Number(),
+        listRequests: Type.Number(),
+      }),
+      eventBridge: Type.Object({ usd: Usd, events: Type.Number() }),
+    }),
+    deployment: Type.Object({
+      architecture: Type.Enum(['x86_64', 'arm64']),
+      segmenterMemoryMb: Type.Number(),
+      aggregatorMemoryMb: Type.Number(),
+      mapChildExecutionType: ChildType,
+      batches: Type.Number(),
+    }),
+  },
+  { description: 'Estimated AWS cost of the job from its own measured durations; null until its results are in' },
+);
+
 export const Job = Type.Object(
   {
     jobId: Type.String(),
@@ -54,6 +92,7 @@ export const Job = Type.Object(
     toleratedFailurePercentage: Type.Number(),
     progress: Progress,
     error: Nullable(Type.Object({ error: Type.String(), cause: Type.Optional(Type.String()) })),
+    cost: Nullable(JobCost),
     createdAt: Timestamp,
     startedAt: Nullable(Timestamp),
     finishedAt: Nullable(Timestamp),

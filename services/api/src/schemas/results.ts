@@ -64,32 +64,68 @@ export const ImageResult = Type.Object({
 });
 
 /** Per condition (treatment × dose × unit, pooled over the job's plates) and feature, over its wells. */
-export const ConditionResult = Type.Object({
-  treatment: Type.String(),
-  dose: Type.Number({ description: '0 when the plate map gives none' }),
-  unit: Type.String(),
-  role: Type.Enum(['negative_control', 'positive_control', 'sample']),
-  feature: Type.String(),
-  n: Type.Integer({ description: 'Wells with a value for the feature' }),
-  mean: Type.Number(),
-  sd: Nullable(Type.Number({ description: 'Sample SD (n − 1); null when n < 2' })),
-  median: Type.Number(),
-});
+export const ConditionResult = Type.Object(
+  {
+    treatment: Type.String(),
+    dose: Type.Number({ description: '0 when the plate map gives none' }),
+    unit: Type.String(),
+    role: Type.Enum(['negative_control', 'positive_control', 'sample']),
+    feature: Type.String(),
+    n: Type.Integer({ description: 'Wells with a value for the feature' }),
+    mean: Type.Number(),
+    sd: Nullable(Type.Number({ description: 'Sample SD (n − 1); null when n < 2' })),
+    median: Type.Number(),
+  },
+  {
+    examples: [
+      {
+        treatment: 'compoundA',
+        dose: 0.1,
+        unit: 'uM',
+        role: 'sample',
+        feature: 'Count_Nuclei',
+        n: 4,
+        mean: 61.3,
+        sd: 4.2,
+        median: 60.5,
+      },
+    ],
+  },
+);
 
 /** Plate QC per plate and feature: control statistics and Z′. */
-export const PlateQcResult = Type.Object({
-  plate: Type.String(),
-  feature: Type.String(),
-  nNegative: Type.Integer(),
-  meanNegative: Nullable(Type.Number()),
-  sdNegative: Nullable(Type.Number()),
-  nPositive: Type.Integer(),
-  meanPositive: Nullable(Type.Number()),
-  sdPositive: Nullable(Type.Number()),
-  zPrime: Nullable(
-    Type.Number({ description: '1 − 3(σp + σn) / |μp − μn|; null without ≥ 2 wells of each control or when μp = μn' }),
-  ),
-});
+export const PlateQcResult = Type.Object(
+  {
+    plate: Type.String(),
+    feature: Type.String(),
+    nNegative: Type.Integer(),
+    meanNegative: Nullable(Type.Number()),
+    sdNegative: Nullable(Type.Number()),
+    nPositive: Type.Integer(),
+    meanPositive: Nullable(Type.Number()),
+    sdPositive: Nullable(Type.Number()),
+    zPrime: Nullable(
+      Type.Number({
+        description: '1 − 3(σp + σn) / |μp − μn|; null without ≥ 2 wells of each control or when μp = μn',
+      }),
+    ),
+  },
+  {
+    examples: [
+      {
+        plate: 'SYNTH01',
+        feature: 'Count_Nuclei',
+        nNegative: 8,
+        meanNegative: 100.4,
+        sdNegative: 5.1,
+        nPositive: 8,
+        meanPositive: 20.2,
+        sdPositive: 2.3,
+        zPrime: 0.72,
+      },
+    ],
+  },
+);
 
 export const ResultsQuery = Type.Object({
   level: Type.Optional(

@@ -88,6 +88,7 @@ export function createJobService(deps: {
       toleratedFailurePercentage: r.toleratedFailurePercentage,
       progress: await progress(r),
       error: r.error ?? null,
+      cost: r.cost ?? null,
       createdAt: r.createdAt.toISOString(),
       startedAt: r.startedAt?.toISOString() ?? null,
       finishedAt: r.finishedAt?.toISOString() ?? null,

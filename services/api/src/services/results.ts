@@ -6,6 +6,12 @@ import { decodeCursor, paginate } from './cursor.js';
 
 const { wellResults, imageResults } = tables;
 
+/** The model's `top` is the low-dose response (hill > 0), so top > bottom is a falling curve (an IC50). */
+function directionOf(top: number | null, bottom: number | null): DoseResponseFitView['direction'] {
+  if (top === null || bottom === null || top === bottom) return null;
+  return top > bottom ? 'decreasing' : 'increasing';
+}
+
 /** Per-well and per-image results of a job, in plate/well(/field) order. The caller has checked the tenant. */
 export function createResultService(db: Db) {
   return {
@@ -58,11 +64,7 @@ export function createResultService(db: Db) {
 
     async doseResponse(jobId: string, feature?: string): Promise<DoseResponseFitView[]> {
       const rows = await getDoseResponse(db, jobId, feature ? { feature } : {});
-      return rows.map(({ jobId: _, ...r }) => ({
-        ...r,
-        // The model's `top` is the low-dose response (hill > 0), so top > bottom is a falling curve.
-        direction: r.top === null || r.bottom === null ? null : r.top > r.bottom ? 'decreasing' : 'increasing',
-      }));
+      return rows.map(({ jobId: _, ...r }) => ({ ...r, direction: directionOf(r.top, r.bottom) }));
     },
   };
 }

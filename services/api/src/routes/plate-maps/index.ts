@@ -28,8 +28,9 @@ export const plateMapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const csv = request.headers['content-type']?.startsWith('text/csv') ?? false;
-      return plateMaps.put(principalOf(request).tenantId, request.params.id, request.body, csv ? 'csv' : 'json');
+      // The text/csv parser hands over the text; the JSON body (an array, by its schema) arrives parsed.
+      const format = typeof request.body === 'string' ? 'csv' : 'json';
+      return plateMaps.put(principalOf(request).tenantId, request.params.id, request.body, format);
     },
   );
 
