@@ -66,7 +66,11 @@ export const EnvSchema = Type.Object({
     description: 'Images with more pixels fail their item unread (decompression-bomb guard)',
   }),
   EXPERIMENT_CACHE_TTL_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
-  API_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 6000, minimum: 1, description: 'Requests per API key per minute' }),
+  API_RATE_LIMIT_PER_MINUTE: Type.Integer({
+    default: 6000,
+    minimum: 1,
+    description: 'Requests per API key per minute',
+  }),
   API_BODY_LIMIT_BYTES: Type.Integer({ default: 1048576, minimum: 1024 }),
   WEBHOOK_RETRY_SCHEDULE_SECONDS: Type.String({
     default: '5,300,1800,7200,18000,36000,36000',

@@ -77,7 +77,11 @@ t.test('bad input gets a clear 4xx and the process stays up', async (t) => {
       throw err;
     }
   };
-  t.equal(await status('POST', '/v1/jobs', { experimentId: 'nope', segmentationChannel: 'DNA' }), 404, 'unknown experiment');
+  t.equal(
+    await status('POST', '/v1/jobs', { experimentId: 'nope', segmentationChannel: 'DNA' }),
+    404,
+    'unknown experiment',
+  );
   await client.request('POST', '/v1/experiments', {
     experimentId: 'exp',
     plateFormat: 96,
