@@ -17,7 +17,7 @@ export interface DecodeOptions {
   page?: number;
 }
 
-const SIXTEEN_BIT_DEPTHS = new Set(['ushort', 'short', 'uint', 'int', 'float', 'double']);
+const SIXTEEN_BIT_DEPTHS = new Set(['ushort', 'short', 'uint', 'int']);
 
 /**
  * Decodes TIFF (grey, RGB, palette; PackBits/LZW/deflate; either byte order) or PNG to one grey channel.
@@ -42,6 +42,10 @@ export async function decodeImage(file: string, bytes: Buffer, opts: DecodeOptio
   if (!width || !height) throw new ImageDecodeError(file, 'no image dimensions');
   if (width * height > opts.maxPixels) throw new ImageTooLargeError(file, width * height, opts.maxPixels);
 
+  // Float samples have no format maximum to scale by; converting them to integers would silently flatten them.
+  if (meta.depth === 'float' || meta.depth === 'double' || meta.depth === 'complex') {
+    throw new ImageDecodeError(file, `${meta.depth} samples are not supported (8- or 16-bit integer images only)`);
+  }
   const wide = SIXTEEN_BIT_DEPTHS.has(meta.depth ?? '') || (meta.bitsPerSample ?? 8) > 8;
   const colour = (meta.channels ?? 1) >= 3 || meta.isPalette === true;
   let samples: Uint8Array | Uint16Array;

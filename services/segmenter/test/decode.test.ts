@@ -74,6 +74,7 @@ t.test('corrupt, truncated and oversized images are refused with the file name',
     name: 'ImageDecodeError',
     message: /'b\.png'/,
   });
+  await t.rejects(decodeImage('float32.tif', fixture('float32.tif'), opts), /float samples are not supported/);
   await t.rejects(decodeImage('c.png', png, { maxPixels: 1000 }), {
     name: 'ImageTooLargeError',
     message: /'c\.png' has 1920 pixels/,
