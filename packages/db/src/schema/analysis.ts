@@ -13,6 +13,12 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { WellRole } from './results.js';
 
+/** A job's result rows go when the job goes. */
+export const jobRef = () =>
+  text('job_id')
+    .notNull()
+    .references(() => jobs.id, { onDelete: 'cascade' });
+
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
 
 /** An experiment: where its images are and how their names map to plate/well/field/channel. */
@@ -71,9 +77,7 @@ export const jobs = pgTable(
 export const imageResults = pgTable(
   'image_results',
   {
-    jobId: text('job_id')
-      .notNull()
-      .references(() => jobs.id, { onDelete: 'cascade' }),
+    jobId: jobRef(),
     plate: text('plate').notNull(),
     well: text('well').notNull(),
     field: integer('field').notNull(),
@@ -95,9 +99,7 @@ export const imageResults = pgTable(
 export const wellResults = pgTable(
   'well_results',
   {
-    jobId: text('job_id')
-      .notNull()
-      .references(() => jobs.id, { onDelete: 'cascade' }),
+    jobId: jobRef(),
     plate: text('plate').notNull(),
     well: text('well').notNull(),
     fields: integer('fields').notNull(),

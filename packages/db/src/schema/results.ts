@@ -12,7 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { jobs } from './analysis.js';
+import { jobRef } from './analysis.js';
 
 export type WellRole = 'negative_control' | 'positive_control' | 'sample';
 
@@ -44,9 +44,7 @@ export const plateMapWells = pgTable(
 export const conditionResults = pgTable(
   'condition_results',
   {
-    jobId: text('job_id')
-      .notNull()
-      .references(() => jobs.id, { onDelete: 'cascade' }),
+    jobId: jobRef(),
     treatment: text('treatment').notNull(),
     /** 0 when the plate map gives no dose. */
     dose: doublePrecision('dose').notNull(),
@@ -67,9 +65,7 @@ export const conditionResults = pgTable(
 export const plateQc = pgTable(
   'plate_qc',
   {
-    jobId: text('job_id')
-      .notNull()
-      .references(() => jobs.id, { onDelete: 'cascade' }),
+    jobId: jobRef(),
     plate: text('plate').notNull(),
     feature: text('feature').notNull(),
     nNegative: integer('n_negative').notNull(),
@@ -88,9 +84,7 @@ export const plateQc = pgTable(
 export const doseResponseFits = pgTable(
   'dose_response_fits',
   {
-    jobId: text('job_id')
-      .notNull()
-      .references(() => jobs.id, { onDelete: 'cascade' }),
+    jobId: jobRef(),
     treatment: text('treatment').notNull(),
     feature: text('feature').notNull(),
     unit: text('unit').notNull().default(''),

@@ -111,6 +111,7 @@ export const Job = Type.Object(
         toleratedFailurePercentage: 10,
         progress: { total: 388, succeeded: 120, failed: 1, running: 20, pending: 247 },
         error: null,
+        cost: null,
         createdAt: '2026-11-26T19:13:21.004Z',
         startedAt: '2026-11-26T19:13:21.120Z',
         finishedAt: null,
