@@ -7,7 +7,7 @@
  * (Debian python3-skimage, installed with apt if missing and allowed) the reference pipeline of
  * scripts/bench-segmenter-reference.py runs on the same files in the same run.
  *
- *   npm run bench:segmenter -- --json FILE [--images N]
+ *   npm run bench:segmenter -- --json FILE [--images N] [--model FILE]   (default: the segmenter's default model)
  *
  * Speeds are CPU time on one core (one ONNX thread, one libvips thread; the reference: process_time, one
  * thread), best of 3 passes over the images for both: on a shared machine wall time measures the neighbours
@@ -30,7 +30,12 @@ const { encodeMask, encodeObjects } = await import('../services/segmenter/src/ou
 type SegmentationModel = import('../services/segmenter/src/index.js').SegmentationModel;
 
 const { values } = parseArgs({
-  options: { json: { type: 'string' }, images: { type: 'string', default: '8' }, 'rss-child': { type: 'string' } },
+  options: {
+    json: { type: 'string' },
+    images: { type: 'string', default: '8' },
+    model: { type: 'string' },
+    'rss-child': { type: 'string' },
+  },
 });
 
 const CHANNELS = ['DNA', 'CellStain'];
@@ -51,7 +56,7 @@ async function analyse(model: SegmentationModel, dnaBytes: Buffer, stainBytes: B
   return seg;
 }
 
-const model = await new ModelCache().fromFile(DEFAULT_MODEL_PATH);
+const model = await new ModelCache().fromFile(values.model ?? DEFAULT_MODEL_PATH);
 
 if (values['rss-child']) {
   const [dna, stain] = values['rss-child'].split(',');
@@ -136,7 +141,13 @@ try {
   const big = await renderTo(dir, 'big', 2048, 5000, 1600);
   const child = execFileSync(
     process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), '--rss-child', `${big.dna},${big.stain}`],
+    [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      ...(values.model ? ['--model', values.model] : []),
+      '--rss-child',
+      `${big.dna},${big.stain}`,
+    ],
     {
       encoding: 'utf8',
     },

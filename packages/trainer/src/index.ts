@@ -13,8 +13,15 @@ export {
   trainMlp,
 } from './classifier/mlp.js';
 export { NotAnImageError, TrainerError, TrainingInputError } from './errors.js';
-export { addFeatureBank, DEFAULT_SIGMAS, FEATURE_KINDS, featureNames, minimumImageSide } from './features/bank.js';
-export { featureBankModel, featuresAt, type Planes } from './features/extract.js';
+export {
+  addFeatureBank,
+  DEFAULT_SIGMAS,
+  FEATURE_KINDS,
+  type FeatureKind,
+  featureNames,
+  minimumImageSide,
+} from './features/bank.js';
+export { type BankSpec, featureBankModel, featuresAt, type Planes } from './features/extract.js';
 export { NORMALIZATIONS, type Normalization } from './features/normalize.js';
 export { type ImageFile, loadLabelledImage, loadLabels, loadPlanes } from './images.js';
 export {

@@ -3,7 +3,7 @@ import { type Samples, selectSamples, standardization, stratifiedSplit } from '.
 import { DEFAULT_MLP_OPTIONS, type MlpOptions, predict, trainMlp } from './classifier/mlp.js';
 import { seededRandom } from './classifier/random.js';
 import { TrainingInputError } from './errors.js';
-import { DEFAULT_SIGMAS, minimumImageSide } from './features/bank.js';
+import { DEFAULT_SIGMAS, FEATURE_KINDS, type FeatureKind, minimumImageSide } from './features/bank.js';
 import { featuresAt, type Planes } from './features/extract.js';
 import type { Normalization } from './features/normalize.js';
 import type { PixelClassifier } from './model/export.js';
@@ -32,6 +32,8 @@ export interface TrainRequest {
   /** Object name the segmenter reports (Count_<objects>); default 'Nuclei'. */
   objects?: string;
   sigmas?: number[];
+  /** Feature kinds computed at every σ (default all of FEATURE_KINDS): fewer kinds, a faster model. */
+  features?: FeatureKind[];
   /** Input scaling inside the model (default 'none': absolute brightness, as within one experiment). */
   normalization?: Normalization;
   classifier?: Partial<MlpOptions>;
@@ -54,9 +56,10 @@ export interface TrainingResult {
 export async function trainPixelClassifier(request: TrainRequest): Promise<TrainingResult> {
   const started = performance.now();
   const sigmas = request.sigmas ?? [...DEFAULT_SIGMAS];
+  const kinds = request.features ?? [...FEATURE_KINDS];
   const normalization = request.normalization ?? 'none';
   const options: MlpOptions = { ...DEFAULT_MLP_OPTIONS, ...request.classifier };
-  const foreground = validate(request, sigmas);
+  const foreground = validate(request, sigmas, kinds);
   const { classes } = request;
 
   const parts: Samples[] = [];
@@ -65,7 +68,7 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
     for (let i = 0; i < image.labels.length; i++) if (image.labels[i]! > 0) pixels.push(i);
     if (pixels.length === 0) continue;
     const selected = Uint32Array.from(pixels);
-    const { rows, width } = await featuresAt(image.planes, { sigmas, normalization }, selected);
+    const { rows, width } = await featuresAt(image.planes, { sigmas, normalization, features: kinds }, selected);
     const cls = Uint8Array.from(selected, (p) => image.labels[p]! - 1);
     parts.push({ features: rows, classes: cls, count: selected.length, width, classCount: classes.length });
   }
@@ -105,6 +108,7 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
       classes: [...classes],
       foreground,
       sigmas,
+      features: kinds,
       normalization,
       mlp,
       objects: request.objects ?? 'Nuclei',
@@ -123,7 +127,7 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
 }
 
 /** Returns the foreground class index; throws a TrainingInputError naming the first problem found. */
-function validate(request: TrainRequest, sigmas: number[]): number {
+function validate(request: TrainRequest, sigmas: number[], kinds: FeatureKind[]): number {
   const { images, classes, channels } = request;
   if (classes.length < 2)
     throw new TrainingInputError('at least 2 classes are needed (e.g. background, nucleus)', 'classes');
@@ -135,6 +139,13 @@ function validate(request: TrainRequest, sigmas: number[]): number {
   if (images.length === 0) throw new TrainingInputError('at least one training image is needed', 'images');
   if (sigmas.length === 0 || sigmas.some((s, i) => !(s > 0 && s <= 32) || (i > 0 && s <= sigmas[i - 1]!))) {
     throw new TrainingInputError('sigmas must be ascending, between 0 and 32 pixels', 'sigmas');
+  }
+  const order = kinds.map((k) => FEATURE_KINDS.indexOf(k));
+  if (order.length === 0 || order.some((o, i) => o < 0 || (i > 0 && o <= order[i - 1]!))) {
+    throw new TrainingInputError(
+      `features must be distinct kinds of ${FEATURE_KINDS.join(', ')}, in that order`,
+      'features',
+    );
   }
   const foreground = request.foreground === undefined ? 1 : classes.indexOf(request.foreground);
   if (foreground < 0) {

@@ -22,3 +22,16 @@ t.test('the base model counts the real CC0 field like the scikit-image reference
   const seg = await segmentImageSet(model, dna, [dna], image.width, image.height, DEFAULT_SEGMENTER_OPTIONS);
   t.ok(Math.abs(seg.table.count - 316) <= 16, `${seg.table.count} nuclei`);
 });
+
+t.test('the base model finds nothing in an empty 16-bit field (background and noise only)', async (t) => {
+  const model = await new ModelCache().fromFile(MODEL);
+  let state = 3;
+  const size = 256;
+  const data = Float32Array.from({ length: size * size }, () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return (1000 + 40 * (state / 2 ** 31 - 0.5)) / 65535;
+  });
+  const dna = { name: 'DNA', data };
+  const seg = await segmentImageSet(model, dna, [dna], size, size, DEFAULT_SEGMENTER_OPTIONS);
+  t.equal(seg.table.count, 0);
+});

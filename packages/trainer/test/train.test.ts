@@ -34,6 +34,8 @@ t.test('bad input is refused with a message naming the problem', async (t) => {
   await reject({ ...base, images: [stray] }, /uses label 3, but there are only 2 classes/, 'labels');
   await reject({ ...base, channels: ['DNA', 'Cells'] }, /has 1 channels, the model takes 2/, 'images');
   await reject({ ...base, foreground: 'cytoplasm' }, /foreground class 'cytoplasm'/, 'foreground');
+  await reject({ ...base, features: ['hessianMin', 'gaussian'] }, /features must be distinct kinds of/, 'features');
+  await reject({ ...base, features: [] }, /features must be distinct kinds of/, 'features');
   const tiny = { ...images[0]!, planes: { width: 20, height: 20, channels: 1, data: new Float32Array(400) } };
   await reject(
     { ...base, images: [{ ...tiny, labels: new Uint8Array(400).fill(1), labelsWidth: 20, labelsHeight: 20 }] },

@@ -3,7 +3,7 @@ import { identifyObjects } from './identify.js';
 import { type ChannelImage, measureObjects, type ObjectTable } from './measure.js';
 import { predict, type SegmentationModel, type ThresholdMethod } from './model.js';
 import { scratch } from './scratch.js';
-import { thresholdLi, thresholdOtsu } from './threshold.js';
+import { boundedCut, thresholdLi, thresholdOtsu } from './threshold.js';
 
 export interface SegmentOptions {
   /** Objects smaller (pixels) are removed after declumping. */
@@ -52,8 +52,8 @@ function unitFloat(c: ChannelImage, index: number): Float32Array {
 }
 
 function foregroundCut(model: SegmentationModel, map: Float32Array, method: ThresholdMethod): number {
-  if (method === 'li') return thresholdLi(map);
-  if (method === 'otsu') return thresholdOtsu(map);
+  if (method === 'li') return boundedCut(map, thresholdLi(map));
+  if (method === 'otsu') return boundedCut(map, thresholdOtsu(map));
   return model.output === 'logits' ? Math.log(method / (1 - method)) : method;
 }
 

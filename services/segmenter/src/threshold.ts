@@ -89,3 +89,41 @@ export function thresholdOtsu(values: Float32Array): number {
   }
   return min + (best + 1) * width;
 }
+
+/**
+ * A global split is accepted only if the mean of the pixels above it stands at least this many standard deviations
+ * of the pixels below it above their mean. Measured on the default model's map: a field with no object — pure noise
+ * or an illumination ramp — still has an Otsu/Li cut, and its two classes are 2.7–3.3 SDs apart (Otsu found 1047
+ * "nuclei" in a blank 16-bit field); the real D03 field and its dim/offset/8-/16-bit variants are ≥ 9.4 apart,
+ * synthetic nuclei fields ≥ 15.
+ */
+export const MIN_CLASS_SEPARATION_SDS = 5;
+
+/**
+ * `cut` if it separates two real populations of `values`, else the maximum (nothing is above it): like the
+ * lower bound of CellProfiler's threshold, it keeps an empty well empty instead of splitting its noise.
+ */
+export function boundedCut(values: Float32Array, cut: number): number {
+  let n0 = 0;
+  let s0 = 0;
+  let q0 = 0;
+  let n1 = 0;
+  let s1 = 0;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > max) max = v;
+    if (v > cut) {
+      n1++;
+      s1 += v;
+    } else {
+      n0++;
+      s0 += v;
+      q0 += v * v;
+    }
+  }
+  if (n0 === 0 || n1 === 0) return cut;
+  const mean0 = s0 / n0;
+  const sd0 = Math.sqrt(Math.max(0, q0 / n0 - mean0 * mean0));
+  return s1 / n1 - mean0 >= MIN_CLASS_SEPARATION_SDS * sd0 ? cut : max;
+}

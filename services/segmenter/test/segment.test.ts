@@ -28,6 +28,18 @@ t.test('touching nuclei are split, a lone one is not; size and border filters ap
   t.equal(big.table.count, 3, 'objects over maxArea dropped');
 });
 
+t.test('an empty well (background and noise only) has no nuclei', async (t) => {
+  const model = await models.fromFile(DEFAULT_MODEL_PATH);
+  let state = 7;
+  const data = Uint16Array.from({ length: 256 * 256 }, () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return 1000 + Math.round(40 * (state / 2 ** 31 - 0.5));
+  });
+  const ch = unit(data);
+  const seg = await segmentImageSet(model, ch, [ch], 256, 256, DEFAULT_SEGMENT_OPTIONS);
+  t.equal(seg.table.count, 0);
+});
+
 t.test('large images run in tiles with the same result as one pass', async (t) => {
   const model = await models.fromFile(DEFAULT_MODEL_PATH);
   const discs = Array.from({ length: 30 }, (_, i) => ({

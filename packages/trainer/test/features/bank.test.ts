@@ -45,3 +45,22 @@ t.test('the bank runs on any image size down to the reflection limit, and refuse
   t.same(out.features!.dims, [1, FEATURE_KINDS.length * DEFAULT_SIGMAS.length, side + 7, side]);
   await t.rejects(run(side - 2, side));
 });
+
+t.test('a subset of feature kinds gives exactly those planes of the full bank, in order', async (t) => {
+  const data = Float32Array.from({ length: SIZE * SIZE }, (_, i) => Math.sin(i / 7) + ((i * 31) % 17) / 17);
+  const planes = { width: SIZE, height: SIZE, channels: 1, data };
+  const sigmas = [1, 2, 4];
+  const pixels = Uint32Array.of(0, 100, centre, SIZE * SIZE - 1);
+  const full = await featuresAt(planes, { sigmas, normalization: 'none' }, pixels);
+  const kinds = ['gaussian', 'hessianMin'] as const;
+  const part = await featuresAt(planes, { sigmas, normalization: 'none', features: kinds }, pixels);
+  const names = featureNames(['a'], sigmas, kinds);
+  const all = featureNames(['a'], sigmas);
+  t.same(names, ['a:gaussian@1', 'a:gaussian@2', 'a:gaussian@4', 'a:hessianMin@1', 'a:hessianMin@2', 'a:hessianMin@4']);
+  t.equal(part.width, names.length);
+  pixels.forEach((_, p) => {
+    names.forEach((name, f) => {
+      t.equal(part.rows[p * part.width + f], full.rows[p * full.width + all.indexOf(name)], `${name} at pixel ${p}`);
+    });
+  });
+});

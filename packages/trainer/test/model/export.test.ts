@@ -71,3 +71,37 @@ t.test('the segmenter runs the model unchanged and counts the held-out nuclei', 
   const seg = await segmentImageSet(loaded, channel, [channel], 192, 192, DEFAULT_SEGMENT_OPTIONS);
   t.ok(Math.abs(seg.table.count - held.field.count) <= 2, `${seg.table.count} objects for ${held.field.count} nuclei`);
 });
+
+t.test('every class layout exports the classifier the trainer measured (softmax, two-class sigmoid)', async (t) => {
+  const held = syntheticField(9);
+  const area = 192 * 192;
+  const pixels = Uint32Array.from([0, 500, 12_345, 20_000, 36_863]);
+  // A third class: every other background stroke pixel (what it means does not matter here, only the arithmetic).
+  const three = { ...train.image, labels: train.image.labels.map((v, i) => (v === 1 && i % 2 === 0 ? 3 : v)) };
+  const cases = [
+    { name: 'three classes, logistic', images: [three], classes: ['background', 'nucleus', 'rim'], hidden: 0 },
+    { name: 'two classes, foreground first', images: [train.image], classes: ['background', 'nucleus'], hidden: 4 },
+  ];
+  for (const c of cases) {
+    const trained = await trainPixelClassifier({
+      images: c.images,
+      classes: c.classes,
+      channels: ['DNA'],
+      foreground: 'background',
+      sigmas: [1, 2, 4],
+      features: ['gaussian', 'hessianMax', 'hessianMin'],
+      classifier: { epochs: 5, hidden: c.hidden },
+    });
+    const model = encodePixelClassifier(trained.classifier);
+    t.equal(readModelMetadata(model)['platescale.features'], '["gaussian","hessianMax","hessianMin"]');
+    const { rows, width } = await featuresAt(held.image.planes, trained.classifier, pixels);
+    t.equal(width, 9);
+    const probabilities = await classifyPixels(model, held.image.planes, 1);
+    pixels.forEach((p, i) => {
+      const expected = predict(trained.classifier.mlp, rows.subarray(i * width, (i + 1) * width));
+      expected.forEach((e, k) => {
+        t.ok(Math.abs(probabilities.data[k * area + p]! - e) < 1e-4, `${c.name}: class ${k} at pixel ${p}`);
+      });
+    });
+  }
+});
