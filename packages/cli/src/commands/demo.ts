@@ -1,10 +1,18 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ValidationError } from '@platescale/shared';
 import { type GroundTruth, plateMapOf, writePlate } from '@platescale/synthetic';
-import type { ApiClient } from '../lib/api-client.js';
+import { ApiClient } from '../lib/api-client.js';
 import { intOption, parseCommandArgs } from '../lib/args.js';
-import { DEMO_EXPERIMENT, DEMO_PREFIX, uploadDemoImages } from '../lib/demo-plate.js';
+import {
+  apiUploader,
+  DEMO_EXPERIMENT,
+  type ImageUploader,
+  manifestPrefix,
+  objectStoreUploader,
+  uploadDemoImages,
+} from '../lib/demo-plate.js';
 import { EXAMPLE_CHANNELS, EXAMPLE_PLATE, EXAMPLE_REFERENCE_COUNT, EXAMPLE_WELL } from '../lib/example-field.js';
 import { localClient, startPlatform } from '../lib/platform.js';
 import { writeReportDir } from '../lib/report-files.js';
@@ -13,10 +21,10 @@ import { costLine, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
 import { formatTable } from '../lib/table.js';
 
 /**
- * `platescale demo [--json FILE] [--out DIR] [--seed N] [--fields N] [--batch-size N]`: a deterministic synthetic
- * 96-well plate (known nuclei per field along two dose series, control columns 1 and 12) plus the real example
- * field, run as one job through the HTTP API of an embedded platform; prints the per-well table and the count
- * error against ground truth.
+ * `platescale demo [--json FILE] [--out DIR] [--seed N] [--fields N] [--batch-size N] [--api URL --key KEY]`:
+ * a deterministic synthetic 96-well plate (known nuclei per field along two dose series, control columns 1 and
+ * 12) plus the real example field, run as one job through the HTTP API — of an embedded platform, or of the one
+ * at `--api` (docker compose, AWS); prints the per-well table and the count error against ground truth.
  */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -27,6 +35,8 @@ export async function run(args: string[]): Promise<number> {
       seed: { type: 'string' },
       fields: { type: 'string' },
       'batch-size': { type: 'string' },
+      api: { type: 'string' },
+      key: { type: 'string' },
     },
     false,
   );
@@ -36,29 +46,32 @@ export async function run(args: string[]): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   const scratch = await mkdtemp(join(tmpdir(), 'platescale-demo-'));
-  const platform = await startPlatform({});
+  const target = values.api
+    ? remoteTarget(values.api, values.key ?? process.env.PLATESCALE_API_KEY)
+    : await embeddedTarget();
   try {
-    const { config, objects } = platform.runtime;
-    const client = await localClient(platform, 'demo');
-    log(
-      `platescale demo · API ${platform.url} · database ${config.adapters.database}, cache ${config.adapters.cache}, ` +
-        `objects ${config.adapters.objects}, workflow ${config.adapters.workflow} · ${config.WORKERS} workers`,
-    );
+    const { client } = target;
+    log(`platescale demo · ${target.description}`);
     log(`generating the synthetic plate (96 wells × ${fields} fields, 2 channels, 512², 16-bit, seed ${seed})…`);
     const truth = await writePlate(scratch, { seed, fields });
-    const manifest = await uploadDemoImages(objects, scratch, truth);
+    const manifest = await uploadDemoImages(target.upload, scratch, truth);
 
     const run = await runJob(
       client,
       {
         experimentId: DEMO_EXPERIMENT,
         plateFormat: 96,
-        imagePrefix: DEMO_PREFIX,
+        imagePrefix: manifestPrefix(manifest),
         naming: 'manifest',
         channels: EXAMPLE_CHANNELS,
         manifest,
       },
-      { experimentId: DEMO_EXPERIMENT, segmentationChannel: 'DNA', batchSize, maxConcurrency: config.WORKERS },
+      {
+        experimentId: DEMO_EXPERIMENT,
+        segmentationChannel: 'DNA',
+        batchSize,
+        ...(target.maxConcurrency ? { maxConcurrency: target.maxConcurrency } : {}),
+      },
       { body: plateMapOf(truth), contentType: 'application/json' },
     );
     const report = {
@@ -97,9 +110,45 @@ export async function run(args: string[]): Promise<number> {
     }
     return jobSucceeded(run) ? 0 : 1;
   } finally {
-    await platform.close();
+    await target.close();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+interface DemoTarget {
+  client: ApiClient;
+  upload: ImageUploader;
+  description: string;
+  maxConcurrency?: number;
+  close(): Promise<void>;
+}
+
+/** The whole platform in this process (the default). */
+async function embeddedTarget(): Promise<DemoTarget> {
+  const platform = await startPlatform({});
+  const { config, objects } = platform.runtime;
+  return {
+    client: await localClient(platform, 'demo'),
+    upload: objectStoreUploader(objects),
+    description:
+      `API ${platform.url} · database ${config.adapters.database}, cache ${config.adapters.cache}, ` +
+      `objects ${config.adapters.objects}, workflow ${config.adapters.workflow} · ${config.WORKERS} workers`,
+    maxConcurrency: config.WORKERS,
+    close: () => platform.close(),
+  };
+}
+
+/** A platform already running elsewhere (docker compose, AWS): images go up through the API. */
+function remoteTarget(url: string, key: string | undefined): DemoTarget {
+  if (!key) {
+    throw new ValidationError(
+      '--api needs an API key with jobs:write, jobs:read and models:write: --key psk_… or PLATESCALE_API_KEY ' +
+        "(create one with `platescale keys create` against that platform's database)",
+      'key',
+    );
+  }
+  const client = new ApiClient(url, key);
+  return { client, upload: apiUploader(client), description: `API ${url}`, close: async () => undefined };
 }
 
 function trueWellCounts(truth: GroundTruth): Map<string, number> {

@@ -1,7 +1,6 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
-  DEFAULT_MODEL_PATH,
   DEFAULT_SEGMENTER_OPTIONS,
   decodeImage,
   ModelCache,
@@ -12,14 +11,16 @@ import {
 } from '@platescale/segmenter';
 import { parseImageName, ValidationError } from '@platescale/shared';
 import { parseCommandArgs } from '../lib/args.js';
+import { loadModelRef } from '../lib/model-ref.js';
 import { formatTable } from '../lib/table.js';
 
-const HELP = `usage: platescale segment <image files or dirs> [--model <path|default>] [--channel <name|index>]
+const HELP = `usage: platescale segment <image files or dirs> [--model <path|id|key|default>] [--channel <name|index>]
        [--objects] --json FILE
 
 Segments every image (TIFF or PNG, 8/16-bit, grey/RGB/palette) on its own with the ONNX model and prints the
 object counts; --json writes { images: [{ file, count, meanArea, medianArea, objects? }], secondsPerImage }.
-  --model    an .onnx file, or 'default' (the nuclei model shipped with the segmenter; the default)
+  --model    an .onnx file, a model id from POST /v1/models (or its object key), or 'default' (the nuclei
+             model shipped with the segmenter; the default)
   --channel  name of the segmented channel in the measurements (default DNA); with files named by a known
              convention (Cellomics, ImageXpress, Opera) a 0-based channel index segments only that channel
   --objects  include every object's measurements in the JSON`;
@@ -78,8 +79,7 @@ export async function run(args: string[]): Promise<number> {
   });
   if (files.length === 0) throw new ValidationError('no TIFF or PNG images found', 'files');
 
-  const modelPath = !values.model || values.model === 'default' ? DEFAULT_MODEL_PATH : resolve(values.model);
-  const model = await new ModelCache().fromFile(modelPath);
+  const model = await loadModelRef(values.model, new ModelCache());
   const images: ImageEntry[] = [];
   let seconds = 0;
   for (const file of files) {

@@ -29,8 +29,8 @@ export class ApiClient {
   }
 
   /**
-   * The raw body in the representation `accept` asks for (e.g. text/csv results). A string body is sent as is
-   * with `contentType` (e.g. a CSV plate map); anything else as JSON.
+   * The raw body in the representation `accept` asks for (e.g. text/csv results). A string or binary body is sent
+   * as is with `contentType` (a CSV plate map, a TIFF upload); anything else as JSON.
    */
   async requestText(
     method: string,
@@ -39,7 +39,7 @@ export class ApiClient {
     body?: unknown,
     contentType?: string,
   ): Promise<string> {
-    const raw = typeof body === 'string';
+    const raw = typeof body === 'string' || body instanceof Uint8Array;
     const res = await fetch(new URL(path, this.baseUrl), {
       method,
       headers: {
@@ -47,7 +47,7 @@ export class ApiClient {
         accept,
         ...(body === undefined ? {} : { 'content-type': contentType ?? 'application/json' }),
       },
-      ...(body === undefined ? {} : { body: raw ? body : JSON.stringify(body) }),
+      ...(body === undefined ? {} : { body: raw ? (body as string | Uint8Array) : JSON.stringify(body) }),
     });
     const text = await res.text();
     if (!res.ok) throw new ApiRequestError(method, path, res.status, text);
