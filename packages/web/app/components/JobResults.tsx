@@ -50,6 +50,7 @@ export function JobResults({ job }: { job: Job }) {
   const [error, setError] = useState<string | null>(null);
   const [featureId, setFeatureId] = useState('cellCount');
   const [plate, setPlate] = useState<string | null>(null);
+  const [fitFeatureChoice, setFitFeature] = useState<string | null>(null);
 
   useEffect(() => {
     loadResults(job).then(setData, (err: Error) => setError(err.message));
@@ -78,6 +79,9 @@ export function JobResults({ job }: { job: Job }) {
   const qc = data.qc.value?.filter((q) => q.plate === current) ?? null;
   const fits = data.fits.value;
   const fitFeatures = [...new Set(fits?.map((f) => f.feature) ?? [])];
+  // Every feature is fitted; one is shown at a time, nuclei count first (what a dose series usually reads out).
+  const fitFeature = fitFeatureChoice ?? (fitFeatures.includes('Count_Nuclei') ? 'Count_Nuclei' : fitFeatures[0]);
+  const shownFits = fits?.filter((f) => f.feature === fitFeature) ?? [];
 
   return (
     <>
@@ -163,9 +167,17 @@ export function JobResults({ job }: { job: Job }) {
           <p>No dose-response fits for this job (they need a plate map with treatments and doses).</p>
         ) : (
           <>
-            {fitFeatures.slice(0, 1).map((f) => (
-              <DoseResponseChart fits={fits} wells={data.wells} feature={f} />
-            ))}
+            <div class="toolbar">
+              <label>
+                Feature
+                <select value={fitFeature} onChange={(e) => setFitFeature((e.target as HTMLSelectElement).value)}>
+                  {fitFeatures.map((f) => (
+                    <option value={f}>{f}</option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            {fitFeature && <DoseResponseChart fits={fits} wells={data.wells} feature={fitFeature} />}
             <table class="compact">
               <thead>
                 <tr>
@@ -178,7 +190,7 @@ export function JobResults({ job }: { job: Job }) {
                 </tr>
               </thead>
               <tbody>
-                {fits.map((f) => (
+                {shownFits.map((f) => (
                   <tr>
                     <th scope="row">{f.treatment}</th>
                     <td>{f.feature}</td>
