@@ -6,15 +6,19 @@
  *   npm run bench:train -- --json FILE [--held-out N] [--compare]
  *
  * Prints `{ trainSeconds, previewMs, heldOutF1, … }` (wall clock; the CPU figures and the load average say how much
- * of it was waiting for cores other processes held); --compare adds the same figures for logistic regression and
- * MLPs of 8/16/32 hidden units (the measurement behind the classifier choice in docs/trainer.md).
+ * of it was waiting for cores other processes held); --compare adds the same figures for logistic regression,
+ * MLPs of 8/16/32 hidden units and random forests of 20/50/100 trees of depth ≤ 10 (the measurement behind the
+ * classifier choice in docs/trainer.md). Every row also times the model on one 1024² image in the segmenter's own
+ * onnxruntime session (one thread), as a job would run it.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
+  type ClassifierRequest,
   classifyPixels,
   encodePixelClassifier,
   previewPng,
@@ -31,12 +35,16 @@ import {
   segmentImageSet,
 } from '../services/segmenter/src/index.js';
 
+// The root package has no onnxruntime: take the segmenter's, the module its sessions' tensors must come from.
+const { Tensor } = createRequire(new URL('../services/segmenter/package.json', import.meta.url))('onnxruntime-node');
+
 const { values } = parseArgs({
   options: { json: { type: 'string' }, 'held-out': { type: 'string', default: '10' }, compare: { type: 'boolean' } },
 });
 const SIZE = 512;
 const train = syntheticFields({ seed: 1000, fields: 5, size: SIZE, fraction: 0.008 });
 const heldOut = syntheticFields({ seed: 5000, fields: Number(values['held-out']), size: SIZE });
+const large = syntheticFields({ seed: 7000, fields: 1, size: 1024 })[0]!.image.planes;
 const dir = await mkdtemp(join(tmpdir(), 'bench-train-'));
 const cache = new ModelCache();
 
@@ -58,41 +66,68 @@ async function heldOutF1(modelFile: string, fields: SyntheticTrainingField[]): P
   return (2 * matched) / objects;
 }
 
-async function measure(hidden: number) {
+/** Median wall and CPU milliseconds of `run` after one warm-up call. */
+async function timed(runs: number, run: () => Promise<unknown>) {
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await run();
+    const c = process.cpuUsage(c0);
+    times.push(performance.now() - t0);
+    cpuTimes.push((c.user + c.system) / 1000);
+  }
+  return { first: times[0]!, ms: median(times.slice(1)), cpuMs: median(cpuTimes.slice(1)) };
+}
+
+/** The model on one 1024² image in the session the segmenter creates for it (one intra-op thread). */
+async function inference1024(modelFile: string) {
+  const { session } = await cache.fromFile(modelFile);
+  const image = new Tensor('float32', large.data, [1, 1, large.height, large.width]);
+  return timed(5, async () => {
+    const out = await session.run({ [session.inputNames[0]!]: image });
+    for (const t of Object.values(out)) t.dispose();
+  });
+}
+
+async function measure(classifier: ClassifierRequest, name: string) {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const result = await trainPixelClassifier({
     images: train.map((f) => f.image),
     classes: ['background', 'nucleus'],
     channels: ['DNA'],
-    classifier: { hidden },
+    classifier,
   });
   const trainSeconds = (performance.now() - started) / 1000;
   const trainCpu = process.cpuUsage(cpu);
   const bytes = encodePixelClassifier(result.classifier);
-  const file = join(dir, `model-${hidden}.onnx`);
+  const file = join(dir, `model-${name}.onnx`);
   await writeFile(file, bytes);
 
   const planes = heldOut[0]!.image.planes;
-  const times: number[] = [];
-  const cpuTimes: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    await previewPng(await classifyPixels(bytes, planes, 1), 'probability', result.classifier.foreground);
-    times.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpuTimes.push((c.user + c.system) / 1000);
-  }
+  const preview = await timed(5, async () =>
+    previewPng(await classifyPixels(bytes, planes, 1), 'probability', result.classifier.foreground),
+  );
+  const inference = await inference1024(file);
+  const { head } = result.classifier;
+  const { classifier: kind, hidden, trees, maxDepth } = result.architecture;
   return {
-    classifier: result.architecture.classifier,
+    name,
+    classifier: kind,
     hidden,
+    ...(head.kind === 'forest'
+      ? { trees, maxDepth, treeNodes: head.forest.trees.reduce((n, tree) => n + tree.feature.length, 0) }
+      : {}),
     trainSeconds: round(trainSeconds, 2),
-    previewMs: Math.round(median(times.slice(1))),
-    previewColdMs: Math.round(times[0]!),
+    previewMs: Math.round(preview.ms),
+    previewColdMs: Math.round(preview.first),
     // CPU time (all threads) tells what the work costs when other processes share the two cores.
     trainCpuSeconds: round((trainCpu.user + trainCpu.system) / 1e6, 2),
-    previewCpuMs: Math.round(median(cpuTimes.slice(1))),
+    previewCpuMs: Math.round(preview.cpuMs),
+    inference1024Ms: Math.round(inference.ms),
+    inference1024CpuMs: Math.round(inference.cpuMs),
     heldOutF1: round(await heldOutF1(file, heldOut)),
     heldOutPixelAccuracy: result.metrics.perClass.map((c) => ({
       className: c.className,
@@ -105,9 +140,13 @@ async function measure(hidden: number) {
 
 /** One after the other: concurrent runs would share the two cores and spoil each other's timings. */
 async function compare() {
-  const rows = [main];
-  for (const hidden of [0, 8, 32]) rows.push(await measure(hidden));
-  return rows.sort((a, b) => a.hidden - b.hidden);
+  const rows = [];
+  for (const hidden of [0, 8]) rows.push(await measure({ hidden }, hidden ? `MLP ${hidden} hidden` : 'logistic'));
+  rows.push(main, await measure({ hidden: 32 }, 'MLP 32 hidden'));
+  for (const trees of [20, 50, 100]) {
+    rows.push(await measure({ kind: 'forest', trees, maxDepth: 10 }, `forest ${trees} trees depth ≤ 10`));
+  }
+  return rows;
 }
 
 // The first training of a process also creates the filter bank's onnxruntime session and warms the JIT; a server
@@ -119,7 +158,7 @@ await trainPixelClassifier({
   channels: ['DNA'],
 });
 const firstTrainingSeconds = (performance.now() - coldStart) / 1000;
-const main = await measure(16);
+const main = await measure({ hidden: 16 }, 'MLP 16 hidden');
 const labelled = train.reduce((n, f) => n + f.image.labels.filter((v) => v > 0).length, 0);
 const report = {
   trainSeconds: main.trainSeconds,
@@ -129,6 +168,7 @@ const report = {
   trainCpuSeconds: main.trainCpuSeconds,
   warmUpSeconds: round(firstTrainingSeconds, 2),
   previewCpuMs: main.previewCpuMs,
+  inference1024CpuMs: main.inference1024CpuMs,
   loadAverage: round(loadavg()[0]!, 1),
   trainingFields: train.length,
   fieldSize: `${SIZE}x${SIZE}`,

@@ -8,19 +8,22 @@ export const attr = {
   floats: (value: readonly number[]): AttributeValue => ({ kind: 'floats', value }),
   ints: (value: readonly number[]): AttributeValue => ({ kind: 'ints', value }),
   string: (value: string): AttributeValue => ({ kind: 'string', value }),
+  strings: (value: readonly string[]): AttributeValue => ({ kind: 'strings', value }),
   tensor: (value: Tensor): AttributeValue => ({ kind: 'tensor', value }),
 };
 
 /**
  * A plain value is inferred: an integer number → INT, any other number → FLOAT, number[] → INTS when every
- * element is an integer else FLOATS, string → STRING. Use `attr.float(1)` for a float that happens to be whole.
+ * element is an integer else FLOATS, string → STRING, a non-empty string[] → STRINGS. Use `attr.float(1)` for a
+ * float that happens to be whole, `attr.strings([])` for an empty list of strings.
  */
-export type AttributeInput = AttributeValue | number | readonly number[] | string;
+export type AttributeInput = AttributeValue | number | readonly number[] | string | readonly string[];
 
 function toAttribute(v: AttributeInput): AttributeValue {
   if (typeof v === 'string') return { kind: 'string', value: v };
   if (typeof v === 'number') return Number.isInteger(v) ? { kind: 'int', value: v } : { kind: 'float', value: v };
   if (Array.isArray(v)) {
+    if (v.length > 0 && v.every((x) => typeof x === 'string')) return { kind: 'strings', value: v as string[] };
     const values = v as readonly number[];
     return values.every(Number.isInteger) ? { kind: 'ints', value: values } : { kind: 'floats', value: values };
   }

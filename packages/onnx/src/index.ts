@@ -4,10 +4,12 @@
  * model (opset, IR version, metadata_props). See builder.ts for an example.
  */
 export { type AttributeInput, attr, GraphBuilder } from './builder.js';
+export { UnknownDomainError } from './errors.js';
 export { readModelMetadata } from './metadata.js';
 export {
   type AttributeValue,
   type Dim,
+  DOMAIN_OPSETS,
   encodeModel,
   type GraphDef,
   type ModelOptions,

@@ -1,3 +1,4 @@
+import { UnknownDomainError } from './errors.js';
 import { ProtoWriter } from './protobuf.js';
 import { DATA_TYPES, type ElemType, rawBytes, type Tensor } from './tensor.js';
 
@@ -18,6 +19,7 @@ export type AttributeValue =
   | { kind: 'string'; value: string }
   | { kind: 'floats'; value: readonly number[] }
   | { kind: 'ints'; value: readonly number[] }
+  | { kind: 'strings'; value: readonly string[] }
   | { kind: 'tensor'; value: Tensor };
 
 export interface NodeDef {
@@ -41,6 +43,11 @@ export interface GraphDef {
 export interface ModelOptions {
   /** Default-domain opset version (default 17). */
   opset?: number;
+  /**
+   * Opset versions of other operator domains, by domain name. A domain gets an opset import only when a node uses
+   * it; the version comes from here, else from DOMAIN_OPSETS.
+   */
+  domainOpsets?: Record<string, number>;
   /** ONNX IR version; default: the one matching the opset. */
   irVersion?: number;
   producerName?: string;
@@ -62,7 +69,13 @@ function irVersionFor(opset: number): number {
   return 10;
 }
 
-const ATTRIBUTE_TYPES = { float: 1, int: 2, string: 3, tensor: 4, floats: 6, ints: 7 } as const;
+/**
+ * Versions of the non-default domains platescale graphs use. ai.onnx.ml 3 has TreeEnsembleClassifier with its
+ * classic attributes; opset 5 deprecates it for TreeEnsemble (onnxruntime 1.30 runs both).
+ */
+export const DOMAIN_OPSETS: Readonly<Record<string, number>> = { 'ai.onnx.ml': 3 };
+
+const ATTRIBUTE_TYPES = { float: 1, int: 2, string: 3, tensor: 4, floats: 6, ints: 7, strings: 8 } as const;
 
 function writeTensor(w: ProtoWriter, t: Tensor, name?: string): void {
   if (t.dims.length > 0) w.packedVarints(1, t.dims);
@@ -107,6 +120,10 @@ function writeAttribute(w: ProtoWriter, name: string, a: AttributeValue): void {
     case 'ints':
       w.packedVarints(8, a.value);
       break;
+    case 'strings':
+      // Repeated bytes are never packed.
+      for (const v of a.value) w.string(9, v);
+      break;
   }
   w.varint(20, ATTRIBUTE_TYPES[a.kind]);
 }
@@ -129,9 +146,22 @@ function writeGraph(w: ProtoWriter, g: GraphDef): void {
   for (const o of g.outputs) w.message(12, (m) => writeValueInfo(m, o));
 }
 
+/** Non-default domains the graph's nodes use, in order of first use, with their opset versions. */
+function domainImports(graph: GraphDef, versions: Record<string, number>): [string, number][] {
+  const imports = new Map<string, number>();
+  for (const { domain } of graph.nodes) {
+    if (!domain || domain === 'ai.onnx' || imports.has(domain)) continue;
+    const version = versions[domain] ?? DOMAIN_OPSETS[domain];
+    if (version === undefined) throw new UnknownDomainError(domain);
+    imports.set(domain, version);
+  }
+  return [...imports];
+}
+
 /** Serialises a graph as ONNX ModelProto bytes: a self-contained `.onnx` file (weights inline as raw_data). */
 export function encodeModel(graph: GraphDef, opts: ModelOptions = {}): Uint8Array {
   const opset = opts.opset ?? 17;
+  const domains = domainImports(graph, opts.domainOpsets ?? {});
   const w = new ProtoWriter();
   w.varint(1, opts.irVersion ?? irVersionFor(opset));
   w.string(2, opts.producerName ?? 'platescale');
@@ -140,6 +170,7 @@ export function encodeModel(graph: GraphDef, opts: ModelOptions = {}): Uint8Arra
   if (opts.doc) w.string(6, opts.doc);
   w.message(7, (m) => writeGraph(m, graph));
   w.message(8, (m) => m.string(1, '').varint(2, opset));
+  for (const [domain, version] of domains) w.message(8, (m) => m.string(1, domain).varint(2, version));
   for (const [key, value] of Object.entries(opts.metadata ?? {})) {
     w.message(14, (m) => m.string(1, key).string(2, value));
   }

@@ -1,9 +1,29 @@
 /**
  * @platescale/trainer — teach the base model: an ONNX filter bank (Gaussian, gradient magnitude, Hessian
- * eigenvalues at σ 0.7…10) plus a small classifier trained on sparsely labelled pixels, exported as ONE
- * self-contained ONNX model the segmenter runs unchanged; a versioned, content-hashed model registry.
+ * eigenvalues at σ 0.7…10) plus a small classifier (an MLP, or a random forest) trained on sparsely labelled
+ * pixels, exported as ONE self-contained ONNX model the segmenter runs unchanged; a versioned, content-hashed
+ * model registry.
  */
+export { BASE_MODEL_BANK, type BaseModelBank, trainBaseModel } from './base-model.js';
 export { type Samples, type Standardization, standardization } from './classifier/dataset.js';
+export {
+  DEFAULT_FOREST_OPTIONS,
+  type DecisionTree,
+  type Forest,
+  type ForestOptions,
+  MAX_TREE_DEPTH,
+  MAX_TREES,
+  predictForest,
+  trainForest,
+} from './classifier/forest.js';
+export {
+  CLASSIFIER_KINDS,
+  type ClassifierHead,
+  type ClassifierKind,
+  type ClassifierOptions,
+  type ClassifierRequest,
+  classProbabilities,
+} from './classifier/head.js';
 export {
   DEFAULT_MLP_OPTIONS,
   type DenseLayer,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readModelMetadata } from '@platescale/onnx';
-import { MODEL_METADATA } from '@platescale/segmenter';
+import { GRAPH_OPTIMIZATION_LEVEL, MODEL_METADATA } from '@platescale/segmenter';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { TrainingInputError } from './errors.js';
@@ -26,7 +26,7 @@ function session(bytes: Uint8Array): Promise<ort.InferenceSession> {
   if (s) {
     sessions.delete(hash);
   } else {
-    s = ort.InferenceSession.create(bytes);
+    s = ort.InferenceSession.create(bytes, { graphOptimizationLevel: GRAPH_OPTIMIZATION_LEVEL });
     s.catch(() => sessions.delete(hash));
   }
   sessions.set(hash, s);

@@ -1,5 +1,6 @@
 import type { Db } from '@platescale/db';
 import { ObjectNotFoundError, type ObjectStore } from '@platescale/shared';
+import type { ClassifierKind, ClassifierRequest } from './classifier/head.js';
 import { TrainingInputError } from './errors.js';
 import type { Normalization } from './features/normalize.js';
 import { type ImageFile, loadLabelledImage, loadPlanes } from './images.js';
@@ -17,8 +18,25 @@ export interface TrainingSpec {
   objects?: string;
   normalization?: Normalization;
   seed?: number;
+  /** 'mlp' (default) or 'forest'. */
+  classifier?: ClassifierKind;
+  /** Hidden units of the MLP. */
   hidden?: number;
+  /** Trees of the forest. */
+  trees?: number;
   images: { channels: Record<string, string>; labels: string }[];
+}
+
+/** The classifier a spec asks for; an option of the other kind is refused rather than silently ignored. */
+function classifierRequest(spec: Omit<TrainingSpec, 'images' | 'name'>): ClassifierRequest {
+  const seed = spec.seed === undefined ? {} : { seed: spec.seed };
+  if (spec.classifier === 'forest') {
+    if (spec.hidden !== undefined)
+      throw new TrainingInputError("'hidden' is an option of the mlp classifier", 'hidden');
+    return { kind: 'forest', ...seed, ...(spec.trees === undefined ? {} : { trees: spec.trees }) };
+  }
+  if (spec.trees !== undefined) throw new TrainingInputError("'trees' is an option of the forest classifier", 'trees');
+  return { ...seed, ...(spec.hidden === undefined ? {} : { hidden: spec.hidden }) };
 }
 
 /** Trains from files already read, encodes the model: the one path behind the API, the CLI and the scripts. */
@@ -35,10 +53,7 @@ export async function trainFromFiles(
     ...(spec.foreground === undefined ? {} : { foreground: spec.foreground }),
     ...(spec.objects === undefined ? {} : { objects: spec.objects }),
     ...(spec.normalization === undefined ? {} : { normalization: spec.normalization }),
-    classifier: {
-      ...(spec.seed === undefined ? {} : { seed: spec.seed }),
-      ...(spec.hidden === undefined ? {} : { hidden: spec.hidden }),
-    },
+    classifier: classifierRequest(spec),
   });
   return { bytes: encodePixelClassifier(result.classifier), result };
 }

@@ -1,6 +1,13 @@
 import type { tables } from '@platescale/db';
-import { type Samples, selectSamples, standardization, stratifiedSplit } from './classifier/dataset.js';
-import { DEFAULT_MLP_OPTIONS, type MlpOptions, predict, trainMlp } from './classifier/mlp.js';
+import { type Samples, selectSamples, stratifiedSplit } from './classifier/dataset.js';
+import { MAX_TREE_DEPTH, MAX_TREES } from './classifier/forest.js';
+import {
+  type ClassifierOptions,
+  type ClassifierRequest,
+  classProbabilities,
+  resolveClassifier,
+  trainClassifier,
+} from './classifier/head.js';
 import { seededRandom } from './classifier/random.js';
 import { TrainingInputError } from './errors.js';
 import { DEFAULT_SIGMAS, FEATURE_KINDS, type FeatureKind, minimumImageSide } from './features/bank.js';
@@ -36,7 +43,8 @@ export interface TrainRequest {
   features?: FeatureKind[];
   /** Input scaling inside the model (default 'none': absolute brightness, as within one experiment). */
   normalization?: Normalization;
-  classifier?: Partial<MlpOptions>;
+  /** The MLP (default) or, with `kind: 'forest'`, a random forest; options left out take their defaults. */
+  classifier?: ClassifierRequest;
   /** Fraction of each class's labelled pixels kept aside to measure accuracy (default 0.2). */
   heldOutFraction?: number;
 }
@@ -50,16 +58,17 @@ export interface TrainingResult {
 
 /**
  * Trains a pixel classifier from sparse labels: filter-bank features (computed by onnxruntime, the same graph the
- * exported model runs) of the labelled pixels only, a class-balanced MLP on them, accuracy per class on held-out
- * labelled pixels. Deterministic given `classifier.seed`.
+ * exported model runs) of the labelled pixels only, a class-balanced MLP or random forest on them, accuracy per
+ * class on held-out labelled pixels. Deterministic given `classifier.seed`.
  */
 export async function trainPixelClassifier(request: TrainRequest): Promise<TrainingResult> {
   const started = performance.now();
   const sigmas = request.sigmas ?? [...DEFAULT_SIGMAS];
   const kinds = request.features ?? [...FEATURE_KINDS];
   const normalization = request.normalization ?? 'none';
-  const options: MlpOptions = { ...DEFAULT_MLP_OPTIONS, ...request.classifier };
+  const options = resolveClassifier(request.classifier);
   const foreground = validate(request, sigmas, kinds);
+  validateClassifier(options);
   const { classes } = request;
 
   const parts: Samples[] = [];
@@ -79,12 +88,12 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
   const split = stratifiedSplit(all, request.heldOutFraction ?? 0.2, seededRandom(options.seed ^ 0x5eed));
   const train = selectSamples(all, split.train);
   const heldOut = selectSamples(all, split.heldOut);
-  const mlp = await trainMlp(train, standardization(train), options);
+  const head = await trainClassifier(train, options);
 
   const correct = new Float64Array(classes.length);
   const total = new Float64Array(classes.length);
   for (let i = 0; i < heldOut.count; i++) {
-    const p = predict(mlp, heldOut.features.subarray(i * heldOut.width, (i + 1) * heldOut.width));
+    const p = classProbabilities(head, heldOut.features.subarray(i * heldOut.width, (i + 1) * heldOut.width));
     let best = 0;
     for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
     const truth = heldOut.classes[i]!;
@@ -110,12 +119,11 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
       sigmas,
       features: kinds,
       normalization,
-      mlp,
+      head,
       objects: request.objects ?? 'Nuclei',
     },
     architecture: {
-      classifier: options.hidden > 0 ? 'mlp' : 'logistic',
-      hidden: options.hidden,
+      ...describeClassifier(options),
       features: all.width,
       sigmas,
       normalization,
@@ -124,6 +132,29 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
     labelCounts,
     metrics,
   };
+}
+
+/** The architecture row's classifier fields. */
+function describeClassifier(options: ClassifierOptions) {
+  if (options.kind === 'forest') {
+    const { trees, maxDepth, minLeaf } = options;
+    return { classifier: 'forest', hidden: 0, trees, maxDepth, minLeaf } as const;
+  }
+  return { classifier: options.hidden > 0 ? 'mlp' : 'logistic', hidden: options.hidden } as const;
+}
+
+function validateClassifier(options: ClassifierOptions): void {
+  if (options.kind !== 'forest') return;
+  const whole = (v: number, lo: number, hi: number) => Number.isInteger(v) && v >= lo && v <= hi;
+  if (!whole(options.trees, 1, MAX_TREES)) {
+    throw new TrainingInputError(`a forest has 1 to ${MAX_TREES} trees`, 'trees');
+  }
+  if (!whole(options.maxDepth, 1, MAX_TREE_DEPTH)) {
+    throw new TrainingInputError(`a tree's depth bound is 1 to ${MAX_TREE_DEPTH}`, 'maxDepth');
+  }
+  if (!whole(options.minLeaf, 1, Number.MAX_SAFE_INTEGER)) {
+    throw new TrainingInputError('a leaf holds at least 1 pixel', 'minLeaf');
+  }
 }
 
 /** Returns the foreground class index; throws a TrainingInputError naming the first problem found. */

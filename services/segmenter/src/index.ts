@@ -5,7 +5,6 @@
  */
 
 export { decodeImage, type GreyImage, toUnitFloat } from './decode.js';
-export { buildDefaultModel, MODEL_METADATA } from './default-model.js';
 export { ImageDecodeError, ImageSetError, ImageTooLargeError, ModelContractError, SegmenterError } from './errors.js';
 export { type Agreement, matchObjects } from './evaluate.js';
 export {
@@ -15,7 +14,8 @@ export {
   type SegmentHandlerDeps,
 } from './handler.js';
 export { type ChannelImage, INTENSITY_FEATURES, type ObjectTable, SHAPE_FEATURES } from './measure.js';
-export type { SegmentationModel, ThresholdMethod } from './model.js';
+export { MODEL_METADATA } from './metadata.js';
+export { GRAPH_OPTIMIZATION_LEVEL, type SegmentationModel, type ThresholdMethod } from './model.js';
 export { DEFAULT_MODEL_PATH, ModelCache } from './model-cache.js';
 export { DEFAULT_SEGMENT_OPTIONS, type Segmentation, type SegmentOptions, segmentImageSet } from './segment.js';
 export { type ImageMeasurements, objectsToJsonl, round, summarize } from './summary.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { ObjectStore } from '@platescale/shared';
 import { loadModel, type SegmentationModel } from './model.js';
 
-/** The default model file, built by scripts/build-default-model.ts and shipped with the segmenter. */
+/** The default model file: trained by the trainer (scripts/build-base-model.ts) and shipped with the segmenter. */
 export const DEFAULT_MODEL_PATH = new URL('../models/nuclei-default.onnx', import.meta.url);
 
 /**

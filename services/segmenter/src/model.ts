@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readModelMetadata } from '@platescale/onnx';
 import ort from 'onnxruntime-node';
-import { MODEL_METADATA } from './default-model.js';
 import { ModelContractError } from './errors.js';
+import { MODEL_METADATA } from './metadata.js';
 
 export type ThresholdMethod = number | 'li' | 'otsu';
 
@@ -30,6 +30,13 @@ function isStaticOrDynamic(d: number | string | undefined, expected?: number): b
 }
 
 /**
+ * onnxruntime's level 'all' adds the NCHWc layout pass, which pads every single-channel Conv to the CPU's vector
+ * width (16 channels with AVX-512): the filter banks here, one or a few planes wide, ran 2–7× slower with it
+ * (docs/segmenter.md has the measurement). 'extended' keeps every fusion that helps them.
+ */
+export const GRAPH_OPTIMIZATION_LEVEL = 'extended';
+
+/**
  * Creates the onnxruntime session (one intra-op thread: the pool runs one worker per core) and checks the
  * contract: one float32 input [1, C, H, W], one float32 output [1, 1, H, W] (or [1, H, W]).
  */
@@ -40,7 +47,7 @@ export async function loadModel(name: string, bytes: Uint8Array): Promise<Segmen
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
       executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: GRAPH_OPTIMIZATION_LEVEL,
     });
   } catch (err) {
     throw new ModelContractError(name, `not a loadable ONNX model (${(err as Error).message})`, err);

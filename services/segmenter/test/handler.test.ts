@@ -47,7 +47,8 @@ t.test('segments every image set of a batch; bad items fail alone, naming file a
   t.equal(results.length, 6);
   const [a1, a2, ...bad] = results as [ImageSummary, ImageSummary, ...ImageFailure[]];
   t.match(a1, { well: 'A01', ok: true, count: 6, objectsKey: 'results/job-1/objects/P1/A01/f0.jsonl.gz' });
-  t.equal(a1.meanArea, a1.medianArea, 'identical discs');
+  // Equal discs on a grid (centres at different sub-pixel offsets): areas within a pixel of each other.
+  t.ok(Math.abs(a1.meanArea - a1.medianArea) <= 1, `equal discs: mean ${a1.meanArea}, median ${a1.medianArea}`);
   t.ok(
     a1.meanIntensity.DNA! > 0.5 && a1.meanIntensity.DNA! <= 0.8,
     `intensities scaled to [0,1]: ${a1.meanIntensity.DNA}`,

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { encodeModel, GraphBuilder } from '@platescale/onnx';
+import { encodeModel, GraphBuilder, readModelMetadata } from '@platescale/onnx';
 import t from 'tap';
-import { buildDefaultModel } from '../src/default-model.js';
 import { loadModel, predict } from '../src/model.js';
 import { DEFAULT_MODEL_PATH } from '../src/model-cache.js';
 
@@ -13,10 +12,24 @@ function model(inputShape: (number | string)[], type: 'float32' | 'int64' = 'flo
   return encodeModel(g.build(), { metadata });
 }
 
-t.test('the committed default model is what scripts/build-default-model.ts builds', async (t) => {
-  t.same(Buffer.from(readFileSync(DEFAULT_MODEL_PATH)), Buffer.from(buildDefaultModel()));
-  const m = await loadModel('default', buildDefaultModel());
-  t.match(m, { channels: 1, output: 'intensity', threshold: 'otsu', halo: 2, objects: 'Nuclei' });
+t.test('the committed default model is a trained pixel classifier the segmenter thresholds at 0.5', async (t) => {
+  const bytes = readFileSync(DEFAULT_MODEL_PATH);
+  t.match(readModelMetadata(bytes), {
+    'platescale.channels': '["DNA"]',
+    'platescale.normalization': 'percentile',
+  });
+  const m = await loadModel('default', bytes);
+  t.match(m, { channels: 1, channelNames: ['DNA'], output: 'probability', threshold: 0.5, objects: 'Nuclei' });
+});
+
+t.test('an intensity model is cut by Li unless it names another threshold', async (t) => {
+  const li = await loadModel('smooth', model([1, 1, 'H', 'W'], 'float32', { 'platescale.output': 'intensity' }));
+  t.match(li, { output: 'intensity', threshold: 'li' });
+  const otsu = await loadModel(
+    'smooth',
+    model([1, 1, 'H', 'W'], 'float32', { 'platescale.output': 'intensity', 'platescale.threshold': 'otsu' }),
+  );
+  t.match(otsu, { output: 'intensity', threshold: 'otsu' });
 });
 
 t.test('input and output shapes and types are checked at load', async (t) => {

@@ -2,15 +2,24 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { ValidationError } from '@platescale/shared';
-import { type ImageFile, NORMALIZATIONS, type Normalization, trainFromFiles } from '@platescale/trainer';
+import {
+  CLASSIFIER_KINDS,
+  type ClassifierKind,
+  type ImageFile,
+  MAX_TREES,
+  NORMALIZATIONS,
+  type Normalization,
+  trainFromFiles,
+} from '@platescale/trainer';
 import { intOption, parseCommandArgs } from '../lib/args.js';
 
 const HELP = `usage: platescale train --images <files> --labels <files> --out model.onnx
        [--classes background,nucleus] [--channels DNA] [--foreground CLASS] [--objects Nuclei]
-       [--normalization none|percentile] [--seed N] [--hidden N]
+       [--normalization none|percentile] [--seed N] [--classifier mlp|forest] [--hidden N] [--trees N]
 
-Trains a pixel classifier (filter bank + MLP) from sparsely labelled images and writes one self-contained ONNX
-model, which 'segment --model' and jobs run unchanged. Prints the training summary as JSON on stdout.
+Trains a pixel classifier (filter bank + MLP or random forest) from sparsely labelled images and writes one
+self-contained ONNX model, which 'segment --model' and jobs run unchanged. Prints the training summary as JSON on
+stdout.
   --images    training images, in order (globs, repeated flags and comma lists all work); a multi-channel image
               joins its channel files with '+' in --channels order (a_w1.tif+a_w2.tif)
   --labels    one label image per training image, same size: grey 0 = unlabelled, k = the k-th class
@@ -19,7 +28,9 @@ model, which 'segment --model' and jobs run unchanged. Prints the training summa
   --foreground the class the segmenter counts as objects (default the second class)
   --normalization  'none' (default): absolute brightness, for one experiment's images; 'percentile': each image
               scaled by its 1st–99.8th percentiles, for a model used across experiments and bit depths
-  --hidden    hidden units of the MLP, 0 = logistic regression (default 16)`;
+  --classifier  'mlp' (default): a small MLP; 'forest': a random forest (ONNX-ML TreeEnsembleClassifier)
+  --hidden    hidden units of the MLP, 0 = logistic regression (default 16)
+  --trees     trees of the forest (default 50, at most ${MAX_TREES})`;
 
 /** `--images a b c --labels x y z`: a flag's values run to the next flag, so shell globs need no quoting. */
 function takeList(args: string[], flag: string): { values: string[]; rest: string[] } {
@@ -55,7 +66,9 @@ export async function run(args: string[]): Promise<number> {
       objects: { type: 'string' },
       normalization: { type: 'string' },
       seed: { type: 'string' },
+      classifier: { type: 'string' },
       hidden: { type: 'string' },
+      trees: { type: 'string' },
       help: { type: 'boolean' },
     },
     false,
@@ -81,7 +94,12 @@ export async function run(args: string[]): Promise<number> {
     throw new ValidationError(`--normalization must be one of ${NORMALIZATIONS.join(', ')}`, 'normalization');
   }
   const seed = intOption(values.seed, 'seed', 0, 2 ** 31 - 1);
+  const classifier = values.classifier ?? 'mlp';
+  if (!(CLASSIFIER_KINDS as readonly string[]).includes(classifier)) {
+    throw new ValidationError(`--classifier must be one of ${CLASSIFIER_KINDS.join(', ')}`, 'classifier');
+  }
   const hidden = intOption(values.hidden, 'hidden', 0, 64);
+  const trees = intOption(values.trees, 'trees', 1, MAX_TREES);
   const { bytes, result } = await trainFromFiles(files, {
     classes: list(values.classes, ['background', 'nucleus']),
     channels: list(values.channels, ['DNA']),
@@ -89,7 +107,9 @@ export async function run(args: string[]): Promise<number> {
     ...(values.objects ? { objects: values.objects } : {}),
     normalization: normalization as Normalization,
     ...(seed === undefined ? {} : { seed }),
+    classifier: classifier as ClassifierKind,
     ...(hidden === undefined ? {} : { hidden }),
+    ...(trees === undefined ? {} : { trees }),
   });
   const out = resolve(values.out);
   await writeFile(out, bytes);

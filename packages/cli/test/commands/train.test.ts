@@ -61,6 +61,15 @@ t.test('train --images … --labels … --out writes the model and prints the su
   });
 });
 
+t.test('--classifier forest --trees N writes a random forest model', async (t) => {
+  const out = join(dir, 'forest.onnx');
+  const args = ['--images', ...images, '--labels', ...labels, '--out', out, '--classifier', 'forest', '--trees', '12'];
+  const { code, out: printed } = await captured(args);
+  t.equal(code, 0);
+  t.match(JSON.parse(printed), { architecture: { classifier: 'forest', trees: 12, hidden: 0 } });
+  t.match(readModelMetadata(readFileSync(out)), { 'platescale.classifier': 'forest 12 trees depth ≤ 10' });
+});
+
 t.test('a missing label image or a bad option is a usage error naming it', async (t) => {
   await t.rejects(run(['--images', ...images, '--labels', labels[0]!, '--out', join(dir, 'x.onnx')]), {
     status: 400,
@@ -79,5 +88,9 @@ t.test('a missing label image or a bad option is a usage error naming it', async
     ]),
     { message: /--normalization must be one of none, percentile/ },
   );
+  const usage = ['--images', ...images, '--labels', ...labels, '--out', join(dir, 'x.onnx')];
+  await t.rejects(run([...usage, '--classifier', 'svm']), { message: /--classifier must be one of mlp, forest/ });
+  await t.rejects(run([...usage, '--trees', '0']), { message: /--trees must be an integer between 1 and 200/ });
+  await t.rejects(run([...usage, '--trees', '5']), { status: 400, message: /'trees' is an option of the forest/ });
   t.equal((await captured(['--labels', labels[0]!])).code, 2, 'no --images, no --out: help');
 });

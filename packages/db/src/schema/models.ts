@@ -10,8 +10,13 @@ export interface ModelMetrics {
 
 /** What the classifier is and the filter bank it reads (enough to rebuild the graph from scratch). */
 export interface ModelArchitecture {
-  classifier: 'mlp' | 'logistic';
+  classifier: 'mlp' | 'logistic' | 'forest';
+  /** Hidden units of the MLP; 0 for logistic regression and for a forest. */
   hidden: number;
+  /** A forest's tree count, depth bound and fewest pixels per leaf (absent for the MLP). */
+  trees?: number;
+  maxDepth?: number;
+  minLeaf?: number;
   features: number;
   sigmas: number[];
   /** Input scaling inside the graph: 'none' (absolute brightness; also when absent) or 'percentile' (per image). */

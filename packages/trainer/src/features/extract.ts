@@ -1,4 +1,5 @@
 import { encodeModel, GraphBuilder } from '@platescale/onnx';
+import { GRAPH_OPTIMIZATION_LEVEL } from '@platescale/segmenter';
 import ort from 'onnxruntime-node';
 import { addFeatureBank, FEATURE_KINDS, type FeatureKind } from './bank.js';
 import type { Normalization } from './normalize.js';
@@ -40,7 +41,9 @@ function bankSession({
   const key = `${normalization}:${sigmas.join(',')}:${kinds.join(',')}`;
   let session = sessions.get(key);
   if (!session) {
-    session = ort.InferenceSession.create(featureBankModel(sigmas, normalization, kinds));
+    session = ort.InferenceSession.create(featureBankModel(sigmas, normalization, kinds), {
+      graphOptimizationLevel: GRAPH_OPTIMIZATION_LEVEL,
+    });
     sessions.set(key, session);
   }
   return session;

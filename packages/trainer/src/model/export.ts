@@ -1,5 +1,7 @@
-import { encodeModel, GraphBuilder, tensor } from '@platescale/onnx';
+import { attr, encodeModel, GraphBuilder, tensor } from '@platescale/onnx';
 import { MODEL_METADATA } from '@platescale/segmenter';
+import type { Forest } from '../classifier/forest.js';
+import type { ClassifierHead } from '../classifier/head.js';
 import type { DenseLayer, Mlp } from '../classifier/mlp.js';
 import { addFeatureBank, type FeatureKind, minimumImageSide } from '../features/bank.js';
 import type { Normalization } from '../features/normalize.js';
@@ -14,7 +16,8 @@ export interface PixelClassifier {
   /** The bank's feature kinds at every σ (a subset of FEATURE_KINDS, in its order). */
   features: FeatureKind[];
   normalization: Normalization;
-  mlp: Mlp;
+  /** The per-pixel classifier on the bank's features: an MLP (1×1 convolutions) or a random forest. */
+  head: ClassifierHead;
   /** CellProfiler object name the segmenter reports the foreground as (Count_<objects>). */
   objects: string;
 }
@@ -51,10 +54,8 @@ function dense(g: GraphBuilder, name: string, layer: DenseLayer): [string, strin
   ];
 }
 
-/** K classes: logits → softmax → the foreground plane sliced out. */
-function manyClassOutputs(g: GraphBuilder, x: string, layer: DenseLayer, fg: number) {
-  const [logits] = g.node('Conv', [x, ...dense(g, 'classifier_out', layer)], {}, { name: 'classifier_logits' });
-  const probabilities = softmaxOverClasses(g, logits!);
+/** The foreground plane of [1, K, H, W] probabilities. */
+function foregroundPlane(g: GraphBuilder, probabilities: string, fg: number): string {
   const at = (name: string, v: number) => g.initializer(name, tensor.int64([1], [v]));
   const [foreground] = g.node(
     'Slice',
@@ -62,7 +63,14 @@ function manyClassOutputs(g: GraphBuilder, x: string, layer: DenseLayer, fg: num
     {},
     { name: 'foreground_slice' },
   );
-  return { foreground: foreground!, probabilities };
+  return foreground!;
+}
+
+/** K classes: logits → softmax → the foreground plane sliced out. */
+function manyClassOutputs(g: GraphBuilder, x: string, layer: DenseLayer, fg: number) {
+  const [logits] = g.node('Conv', [x, ...dense(g, 'classifier_out', layer)], {}, { name: 'classifier_logits' });
+  const probabilities = softmaxOverClasses(g, logits!);
+  return { foreground: foregroundPlane(g, probabilities, fg), probabilities };
 }
 
 /**
@@ -87,31 +95,130 @@ function twoClassOutputs(g: GraphBuilder, x: string, layer: DenseLayer, fg: numb
   return { foreground: foreground!, probabilities: probabilities! };
 }
 
+/** Hidden layers (1×1 Conv + ReLU), then the output layer as softmax or, for two classes, a sigmoid. */
+function mlpOutputs(g: GraphBuilder, features: string, mlp: Mlp, classes: number, fg: number) {
+  let x = features;
+  const last = mlp.layers.length - 1;
+  mlp.layers.slice(0, last).forEach((layer, l) => {
+    [x] = g.node('Conv', [x, ...dense(g, `classifier_${l}`, layer)], {}, { name: `classifier_dense${l}` }) as [string];
+    [x] = g.node('Relu', [x], {}, { name: `classifier_relu${l}` }) as [string];
+  });
+  const output = mlp.layers[last]!;
+  return classes === 2 ? twoClassOutputs(g, x, output, fg) : manyClassOutputs(g, x, output, fg);
+}
+
+/**
+ * ONNX-ML TreeEnsembleClassifier attributes: every node of every tree (BRANCH_LEQ or LEAF), and every leaf's
+ * probability of every class divided by the tree count, so that the summed scores (post_transform NONE) are the
+ * forest's mean. Zero weights are listed too: with two classes onnxruntime otherwise treats the ensemble as a
+ * binary scorer and derives one class's score from the other's.
+ */
+function treeEnsembleAttributes(forest: Forest) {
+  const { classCount } = forest;
+  const nodes = {
+    treeIds: [] as number[],
+    nodeIds: [] as number[],
+    featureIds: [] as number[],
+    values: [] as number[],
+    modes: [] as string[],
+    trueIds: [] as number[],
+    falseIds: [] as number[],
+  };
+  const leaves = {
+    treeIds: [] as number[],
+    nodeIds: [] as number[],
+    classIds: [] as number[],
+    weights: [] as number[],
+  };
+  forest.trees.forEach((tree, t) => {
+    for (let n = 0; n < tree.feature.length; n++) {
+      const leaf = tree.feature[n]! < 0;
+      nodes.treeIds.push(t);
+      nodes.nodeIds.push(n);
+      nodes.featureIds.push(leaf ? 0 : tree.feature[n]!);
+      nodes.values.push(leaf ? 0 : tree.threshold[n]!);
+      nodes.modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
+      nodes.trueIds.push(leaf ? 0 : tree.left[n]!);
+      nodes.falseIds.push(leaf ? 0 : tree.right[n]!);
+      if (!leaf) continue;
+      for (let k = 0; k < classCount; k++) {
+        leaves.treeIds.push(t);
+        leaves.nodeIds.push(n);
+        leaves.classIds.push(k);
+        leaves.weights.push(tree.leafValues[n * classCount + k]! / forest.trees.length);
+      }
+    }
+  });
+  return {
+    nodes_treeids: attr.ints(nodes.treeIds),
+    nodes_nodeids: attr.ints(nodes.nodeIds),
+    nodes_featureids: attr.ints(nodes.featureIds),
+    nodes_values: attr.floats(nodes.values),
+    nodes_modes: attr.strings(nodes.modes),
+    nodes_truenodeids: attr.ints(nodes.trueIds),
+    nodes_falsenodeids: attr.ints(nodes.falseIds),
+    class_treeids: attr.ints(leaves.treeIds),
+    class_nodeids: attr.ints(leaves.nodeIds),
+    class_ids: attr.ints(leaves.classIds),
+    class_weights: attr.floats(leaves.weights),
+    classlabels_int64s: attr.ints(Array.from({ length: classCount }, (_, k) => k)),
+    post_transform: attr.string('NONE'),
+  };
+}
+
+/**
+ * Features [1, F, H, W] → one row per pixel [H·W, F] → TreeEnsembleClassifier's scores [H·W, K] (its label output
+ * is left unused) → [1, K, H, W] again.
+ */
+function forestOutputs(g: GraphBuilder, features: string, forest: Forest, fg: number) {
+  const int64s = (name: string, values: number[]) => g.initializer(name, tensor.int64([values.length], values));
+  const [pixelsLast] = g.node('Transpose', [features], { perm: [0, 2, 3, 1] }, { name: 'forest_channels_last' });
+  const rowsShape = int64s('forest_rows_shape', [-1, forest.features]);
+  const [rows] = g.node('Reshape', [pixelsLast!, rowsShape], {}, { name: 'forest_rows' });
+  const [, scores] = g.node('TreeEnsembleClassifier', [rows!], treeEnsembleAttributes(forest), {
+    name: 'forest',
+    domain: 'ai.onnx.ml',
+    outputs: 2,
+  });
+  const [size] = g.node('Shape', [features], { start: 2, end: 4 }, { name: 'forest_image_size' });
+  const [shape] = g.node(
+    'Concat',
+    [int64s('forest_batch', [1]), size!, int64s('forest_classes', [forest.classCount])],
+    { axis: 0 },
+    { name: 'forest_planes_shape' },
+  );
+  const [planesLast] = g.node('Reshape', [scores!, shape!], {}, { name: 'forest_planes_last' });
+  const [probabilities] = g.node('Transpose', [planesLast!], { perm: [0, 3, 1, 2] }, { name: 'forest_planes' });
+  return { foreground: foregroundPlane(g, probabilities!, fg), probabilities: probabilities! };
+}
+
+/** What `platescale.classifier` says the classifier is. */
+function describe(head: ClassifierHead): string {
+  if (head.kind === 'forest') return `forest ${head.forest.trees.length} trees depth ≤ ${head.forest.maxDepth}`;
+  return head.mlp.layers.map((l) => `${l.inputs}→${l.outputs}`).join(' relu ');
+}
+
 /** Output names: the segmenter reads the first output, [1, 1, H, W]; `probabilities` has every class. */
 export const FOREGROUND = 'foreground';
 export const PROBABILITIES = 'probabilities';
 
 /**
  * One self-contained ONNX model: `image` [1, C, H, W] float32 (samples scaled to [0, 1], as the segmenter feeds
- * them) → filter bank → the classifier as 1×1 convolutions (ReLU between layers) → softmax over the class axis (for
- * two classes the equal, cheaper sigmoid of the logits' difference) →
+ * them) → filter bank → the classifier: an MLP as 1×1 convolutions (ReLU between layers) → softmax over the class
+ * axis (for two classes the equal, cheaper sigmoid of the logits' difference), or a random forest as an ONNX-ML
+ * TreeEnsembleClassifier over the pixels →
  * `foreground` [1, 1, H, W] (the foreground class's probability, what the segmenter thresholds) and
  * `probabilities` [1, K, H, W]. H and W are free.
  */
 export function encodePixelClassifier(model: PixelClassifier): Uint8Array {
   const g = new GraphBuilder('platescale_pixel_classifier', 'filter bank + per-pixel classifier (platescale trainer)');
   const image = g.input('image', 'float32', [1, model.channels.length, 'H', 'W']);
-  let x = addFeatureBank(g, image, model.sigmas, model.normalization, model.features);
-  const last = model.mlp.layers.length - 1;
-  model.mlp.layers.slice(0, last).forEach((layer, l) => {
-    [x] = g.node('Conv', [x, ...dense(g, `classifier_${l}`, layer)], {}, { name: `classifier_dense${l}` }) as [string];
-    [x] = g.node('Relu', [x], {}, { name: `classifier_relu${l}` }) as [string];
-  });
-  const output = model.mlp.layers[last]!;
+  const features = addFeatureBank(g, image, model.sigmas, model.normalization, model.features);
+  const { head } = model;
   const { foreground, probabilities } =
-    model.classes.length === 2
-      ? twoClassOutputs(g, x, output, model.foreground)
-      : manyClassOutputs(g, x, output, model.foreground);
+    head.kind === 'forest'
+      ? forestOutputs(g, features, head.forest, model.foreground)
+      : mlpOutputs(g, features, head.mlp, model.classes.length, model.foreground);
   g.output(foreground, 'float32', [1, 1, 'H', 'W'], FOREGROUND);
   g.output(probabilities, 'float32', [1, model.classes.length, 'H', 'W'], PROBABILITIES);
   // Only what the bytes are made of goes in: the same training gives the same file (and content hash).
@@ -126,7 +233,7 @@ export function encodePixelClassifier(model: PixelClassifier): Uint8Array {
     [TRAINER_METADATA.sigmas]: JSON.stringify(model.sigmas),
     [TRAINER_METADATA.features]: JSON.stringify(model.features),
     [TRAINER_METADATA.normalization]: model.normalization,
-    [TRAINER_METADATA.classifier]: model.mlp.layers.map((l) => `${l.inputs}→${l.outputs}`).join(' relu '),
+    [TRAINER_METADATA.classifier]: describe(head),
   };
   return encodeModel(g.build(), { opset: 17, producerName: 'platescale trainer', metadata });
 }

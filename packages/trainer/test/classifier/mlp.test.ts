@@ -1,35 +1,13 @@
 import t from 'tap';
-import { type Samples, standardization, stratifiedSplit } from '../../src/classifier/dataset.js';
-import { DEFAULT_MLP_OPTIONS, type Mlp, predict, trainMlp } from '../../src/classifier/mlp.js';
+import { standardization, stratifiedSplit } from '../../src/classifier/dataset.js';
+import { DEFAULT_MLP_OPTIONS, predict, trainMlp } from '../../src/classifier/mlp.js';
 import { seededRandom } from '../../src/classifier/random.js';
-
-/** Class 1 inside a ring (not linearly separable), on features of very different scales. */
-function ring(count: number, seed: number): Samples {
-  const random = seededRandom(seed);
-  const features = new Float32Array(count * 3);
-  const classes = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const x = random() * 2 - 1;
-    const y = random() * 2 - 1;
-    features.set([x * 1000, y, random()], i * 3);
-    classes[i] = Math.hypot(x, y) < 0.6 ? 1 : 0;
-  }
-  return { features, classes, count, width: 3, classCount: 2 };
-}
-
-function accuracy(samples: Samples, mlp: Mlp): number {
-  let ok = 0;
-  for (let i = 0; i < samples.count; i++) {
-    const p = predict(mlp, samples.features.subarray(i * 3, i * 3 + 3));
-    if ((p[1]! > p[0]! ? 1 : 0) === samples.classes[i]) ok++;
-  }
-  return ok / samples.count;
-}
+import { accuracy, ring } from './toy-sets.js';
 
 t.test('the MLP learns a non-linear boundary on raw features (standardization is folded in)', async (t) => {
   const train = ring(3000, 1);
   const mlp = await trainMlp(train, standardization(train), { ...DEFAULT_MLP_OPTIONS, epochs: 40 });
-  t.ok(accuracy(ring(1000, 2), mlp) > 0.95, 'held-out accuracy');
+  t.ok(accuracy(ring(1000, 2), (row) => predict(mlp, row)) > 0.95, 'held-out accuracy');
   t.same(
     mlp.layers.map((l) => [l.inputs, l.outputs]),
     [

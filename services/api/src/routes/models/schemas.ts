@@ -1,4 +1,4 @@
-import { MAX_CLASSES } from '@platescale/trainer';
+import { MAX_CLASSES, MAX_TREES } from '@platescale/trainer';
 import Type from 'typebox';
 import { StringMap, Timestamp } from '../../schemas/common.js';
 
@@ -34,8 +34,21 @@ export const ModelBody = Type.Object(
       }),
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, description: 'Training seed (default 1)' })),
+    classifier: Type.Optional(
+      Type.Union([Type.Literal('mlp'), Type.Literal('forest')], {
+        description:
+          "Per-pixel classifier: 'mlp' (default; a small MLP as 1×1 convolutions) or 'forest' (a random forest as an ONNX-ML TreeEnsembleClassifier); docs/trainer.md has the measured trade-off",
+      }),
+    ),
     hidden: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 64, description: 'Hidden units of the MLP; 0 = logistic regression' }),
+    ),
+    trees: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_TREES,
+        description: "Trees of the forest (classifier 'forest'; default 50)",
+      }),
     ),
     images: Type.Array(Type.Object({ channels: ChannelKeys, labels: ObjectKey }, { additionalProperties: false }), {
       minItems: 1,
@@ -69,8 +82,11 @@ export const Model = Type.Object({
   channels: Type.Array(Type.String()),
   foregroundClass: Type.String(),
   architecture: Type.Object({
-    classifier: Type.Union([Type.Literal('mlp'), Type.Literal('logistic')]),
-    hidden: Type.Integer(),
+    classifier: Type.Union([Type.Literal('mlp'), Type.Literal('logistic'), Type.Literal('forest')]),
+    hidden: Type.Integer({ description: 'Hidden units of the MLP; 0 for logistic regression and for a forest' }),
+    trees: Type.Optional(Type.Integer({ description: 'Forest only: number of trees' })),
+    maxDepth: Type.Optional(Type.Integer({ description: 'Forest only: depth bound of every tree' })),
+    minLeaf: Type.Optional(Type.Integer({ description: 'Forest only: fewest training pixels per leaf' })),
     features: Type.Integer(),
     sigmas: Type.Array(Type.Number()),
     normalization: Type.Union([Type.Literal('none'), Type.Literal('percentile')]),

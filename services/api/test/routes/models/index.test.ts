@@ -143,3 +143,35 @@ t.test('bad training input → 400 naming the problem', async (t) => {
   });
   t.match(text.json(), { status: 400, code: 'not_an_image', detail: /exp123\/readme.txt/ });
 });
+
+t.test('POST /v1/models with classifier forest trains a random forest the preview runs', async (t) => {
+  const post = (payload: object) =>
+    app.inject({ method: 'POST', url: '/v1/models', headers: { authorization: writer }, payload });
+  const res = await post({ ...body, name: 'nuclei-forest', classifier: 'forest', trees: 10 });
+  t.equal(res.statusCode, 201, res.body);
+  const model = res.json();
+  t.match(model, {
+    name: 'nuclei-forest',
+    architecture: { classifier: 'forest', hidden: 0, trees: 10, maxDepth: 10, minLeaf: 5, features: 24 },
+  });
+  for (const c of model.metrics.perClass) t.ok(c.accuracy > 0.9, `${c.className} accuracy ${c.accuracy}`);
+  t.same((await app.inject({ url: model.links.self, headers: { authorization: reader } })).json(), model);
+
+  const mask = await app.inject({
+    method: 'POST',
+    url: `${model.links.preview}?output=mask`,
+    headers: { authorization: reader },
+    payload: { channels: { DNA: 'exp123/A01_s2_w1.tif' } },
+  });
+  t.equal(mask.statusCode, 200, mask.body);
+  const { data } = await sharp(mask.rawPayload).raw().toBuffer({ resolveWithObject: true });
+  t.same(
+    [...new Set(data)].sort((a, b) => a - b),
+    [0, 255],
+  );
+
+  t.match((await post({ ...body, trees: 5 })).json(), { status: 400, field: 'trees', detail: /forest classifier/ });
+  t.match((await post({ ...body, classifier: 'forest', hidden: 8 })).json(), { status: 400, field: 'hidden' });
+  t.match((await post({ ...body, classifier: 'forest', trees: 0 })).json(), { status: 400 });
+  t.match((await post({ ...body, classifier: 'boosted' })).json(), { status: 400 });
+});
