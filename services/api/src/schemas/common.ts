@@ -72,3 +72,6 @@ export const IdempotencyHeaders = Type.Object({
     }),
   ),
 });
+
+/** One uploaded image file (POST /v1/uploads, a training form's part): a 2048² 16-bit TIFF with room to spare. */
+export const MAX_IMAGE_FILE_BYTES = 16 * 1024 * 1024;

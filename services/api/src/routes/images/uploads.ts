@@ -4,13 +4,11 @@ import { ValidationError } from '@platescale/shared';
 import sharp from 'sharp';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
-import { problems } from '../../schemas/common.js';
+import { MAX_IMAGE_FILE_BYTES, problems } from '../../schemas/common.js';
 import { contrastStretchedPng } from './render.js';
 import { Png } from './schemas.js';
 
 const TYPES: Record<string, string> = { 'image/png': 'png', 'image/tiff': 'tif' };
-/** A 2048² 16-bit TIFF with room to spare; larger fields are not painted by hand. */
-const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 const MAX_PIXELS = 4096 * 4096;
 const FileParams = Type.Object({ file: Type.String({ pattern: '^[0-9a-f]{64}\\.(png|tif)$' }) });
 
@@ -24,14 +22,16 @@ const uploadKey = (tenantId: string, file: string) => `uploads/${tenantId}/${fil
 export const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { deps } = app.platescale;
   const objects = deps.objects.withBucket(deps.config.bucket);
-  app.addContentTypeParser(Object.keys(TYPES), { parseAs: 'buffer', bodyLimit: MAX_UPLOAD_BYTES }, (_r, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    Object.keys(TYPES),
+    { parseAs: 'buffer', bodyLimit: MAX_IMAGE_FILE_BYTES },
+    (_r, body, done) => done(null, body),
   );
 
   app.post(
     '',
     {
-      bodyLimit: MAX_UPLOAD_BYTES,
+      bodyLimit: MAX_IMAGE_FILE_BYTES,
       config: { scope: 'models:write' },
       schema: {
         operationId: 'uploadImage',

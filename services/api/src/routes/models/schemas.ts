@@ -1,9 +1,19 @@
 import { MAX_CLASSES, MAX_TREES } from '@platescale/trainer';
 import Type from 'typebox';
-import { StringMap, Timestamp } from '../../schemas/common.js';
+import { MAX_IMAGE_FILE_BYTES, StringMap, Timestamp } from '../../schemas/common.js';
 
 const ObjectKey = Type.String({ minLength: 1, maxLength: 1024 });
 const ChannelKeys = StringMap(ObjectKey, 'channel name → object key of that channel’s image');
+
+/** A binary body (the serializer leaves Buffers alone; the schema only documents them). */
+export const Binary = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
+
+/** Training images one request may name or upload. */
+export const MAX_TRAINING_IMAGES = 50;
+/** Input channels of a model. */
+export const MAX_CHANNELS = 8;
+/** The channel of a form that names none. */
+export const DEFAULT_CHANNEL = 'DNA';
 
 export const ModelBody = Type.Object(
   {
@@ -18,7 +28,7 @@ export const ModelBody = Type.Object(
     }),
     channels: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
       minItems: 1,
-      maxItems: 8,
+      maxItems: MAX_CHANNELS,
       description: 'Input channels in model order; a job feeds its segmentationChannel first',
     }),
     foreground: Type.Optional(
@@ -52,7 +62,7 @@ export const ModelBody = Type.Object(
     ),
     images: Type.Array(Type.Object({ channels: ChannelKeys, labels: ObjectKey }, { additionalProperties: false }), {
       minItems: 1,
-      maxItems: 50,
+      maxItems: MAX_TRAINING_IMAGES,
       description: 'Training images (object keys) with their sparse label images (same size, grey values 0..K)',
     }),
   },
@@ -66,6 +76,48 @@ export const ModelBody = Type.Object(
         images: [{ channels: { DNA: 'exp123/A01_s1_w1.tif' }, labels: 'labels/exp123/A01_s1.png' }],
       },
     ],
+  },
+);
+
+/** A file part as the document shows it; the route hands validation each one as its content digest. */
+const FileParts = (description: string) =>
+  Type.Array(Type.String({ format: 'binary' }), { minItems: 1, maxItems: MAX_TRAINING_IMAGES, description });
+
+/** A text field carrying a JSON-body option as text, validated once converted. */
+const OptionText = (field: string) =>
+  Type.Optional(Type.String({ maxLength: 64, description: `As \`${field}\` of the JSON body` }));
+
+/**
+ * `POST /v1/models` as multipart/form-data: text fields, then files in image order. The route converts the text
+ * fields and the stored files' keys into a ModelBody and validates that, so every rule of the JSON body holds here.
+ */
+export const TrainingForm = Type.Object(
+  {
+    name: Type.String({ description: 'Registry name (as in the JSON body)' }),
+    classes: Type.String({ description: 'Class names, comma-separated: label value k is the k-th' }),
+    channels: Type.Optional(
+      Type.String({ default: DEFAULT_CHANNEL, description: 'Input channels in model order, comma-separated' }),
+    ),
+    foreground: OptionText('foreground'),
+    objects: OptionText('objects'),
+    normalization: OptionText('normalization'),
+    seed: OptionText('seed'),
+    classifier: OptionText('classifier'),
+    hidden: OptionText('hidden'),
+    trees: OptionText('trees'),
+    image: Type.Optional(
+      FileParts("One-channel models: the training images' files, in image order (the i-th part is image i)"),
+    ),
+    labels: FileParts("The label images' files, in image order: the i-th is the i-th image's label image"),
+  },
+  {
+    additionalProperties: false,
+    patternProperties: {
+      '^image\\.': FileParts(
+        "`image.<channel>`: that channel's files, in image order (the i-th `image.DNA` part belongs to image i)",
+      ),
+    },
+    description: `Up to ${MAX_TRAINING_IMAGES} images; each file a PNG or TIFF of at most ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB`,
   },
 );
 
@@ -119,3 +171,5 @@ export const PreviewBody = Type.Object(
 );
 
 export type ModelView = Type.Static<typeof Model>;
+export type ModelSpec = Type.Static<typeof ModelBody>;
+export type TrainingFormView = Type.Static<typeof TrainingForm>;
