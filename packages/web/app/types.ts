@@ -104,6 +104,7 @@ export interface Model {
   channels: string[];
   foregroundClass: string;
   labelCounts: Record<string, number>;
+  architecture: { classifier: 'logistic' | 'mlp' | 'forest'; hidden: number; trees?: number };
   metrics: { pixelAccuracy: number; perClass: { className: string; accuracy: number }[]; trainSeconds: number };
   createdAt: string;
 }

@@ -35,6 +35,7 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
   const [radius, setRadius] = useState(4);
   const [name, setName] = useState('my-nuclei');
   const [channel, setChannel] = useState('DNA');
+  const [classifier, setClassifier] = useState<'mlp' | 'forest'>('mlp');
   const [model, setModel] = useState<Model | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [showOverlay, setShowOverlay] = useState(true);
@@ -76,7 +77,8 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
         sets.push({ channels: { [channel]: image.key }, labels: labels.key });
       }
       if (!sets.length) throw new Error('paint some labels first');
-      const trained = await postJson<Model>('/v1/models', { name, classes, channels: [channel], images: sets });
+      const body = { name, classes, channels: [channel], images: sets, classifier };
+      const trained = await postJson<Model>('/v1/models', body);
       setModel(trained);
       onTrained();
       await showPreview(trained);
@@ -125,6 +127,16 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
         <label>
           Model name
           <input value={name} size={14} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          Classifier
+          <select
+            value={classifier}
+            onChange={(e) => setClassifier((e.target as HTMLSelectElement).value as 'mlp' | 'forest')}
+          >
+            <option value="mlp">MLP (default)</option>
+            <option value="forest">Random forest</option>
+          </select>
         </label>
       </div>
       {images.length > 0 && image && (

@@ -19,3 +19,9 @@ export function formatTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   return d.toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' });
 }
+
+/** A model's classifier in a few words: "MLP, 16 hidden", "logistic", "forest, 50 trees". */
+export function describeClassifier(a: { classifier: 'logistic' | 'mlp' | 'forest'; hidden: number; trees?: number }) {
+  if (a.classifier === 'forest') return a.trees ? `forest, ${a.trees} trees` : 'forest';
+  return a.classifier === 'mlp' ? `MLP, ${a.hidden} hidden` : 'logistic';
+}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getJson } from '../api.js';
 import { TeachModel } from '../components/TeachModel.js';
-import { formatNumber, formatTime } from '../lib/format.js';
+import { describeClassifier, formatNumber, formatTime } from '../lib/format.js';
 import type { Model, Page } from '../types.js';
 
 /** The registry, and the teach-then-batch loop: paint labels, train, preview, then run a job with the model. */
@@ -37,6 +37,7 @@ export function ModelsPage() {
                 <th scope="col">Version</th>
                 <th scope="col">Classes</th>
                 <th scope="col">Channels</th>
+                <th scope="col">Classifier</th>
                 <th scope="col">Pixel accuracy</th>
                 <th scope="col">Created</th>
               </tr>
@@ -50,6 +51,7 @@ export function ModelsPage() {
                   <td>{m.version}</td>
                   <td>{m.classes.join(', ')}</td>
                   <td>{m.channels.join(', ')}</td>
+                  <td>{describeClassifier(m.architecture)}</td>
                   <td>{formatNumber(m.metrics.pixelAccuracy)}</td>
                   <td>{formatTime(m.createdAt)}</td>
                 </tr>

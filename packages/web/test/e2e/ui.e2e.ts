@@ -174,6 +174,8 @@ t.test('a demo job in the browser: live progress, heatmap, well drill-down with 
   await page.getByText(/^Trained/).waitFor({ timeout: 60_000 });
   await page.locator('img.preview').waitFor({ timeout: 30_000 });
   t.pass('trained from painted labels; the preview mask shows');
+  await page.getByRole('cell', { name: 'MLP, 16 hidden' }).first().waitFor({ timeout: 10_000 });
+  t.pass('the registry lists the model with its classifier');
   await shot(page, 'model-preview.png');
   await page.getByLabel('Experiment', { exact: true }).fill(DEMO_EXPERIMENT);
   await page.getByRole('button', { name: 'Run a job with this model' }).click();
