@@ -13,6 +13,7 @@ import { experimentRoutes } from './routes/experiments/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { imageRoutes } from './routes/images/index.js';
 import { jobRoutes } from './routes/jobs/index.js';
+import { keyRoutes } from './routes/keys/index.js';
 import { modelRoutes } from './routes/models/index.js';
 import { plateMapRoutes } from './routes/plate-maps/index.js';
 import { webRoutes } from './routes/web/index.js';
@@ -51,6 +52,7 @@ export async function app(fastify: FastifyInstance, deps: ApiDeps): Promise<void
   await fastify.register(doseResponseRoutes, { prefix: '/v1/jobs' });
   await fastify.register(webhookRoutes, { prefix: '/v1/webhooks' });
   await fastify.register(modelRoutes, { prefix: '/v1/models' });
+  await fastify.register(keyRoutes, { prefix: '/v1/keys' });
   await fastify.register(imageRoutes, { prefix: '/v1' });
   await fastify.register(webRoutes);
 }

@@ -19,7 +19,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'segment image files with an ONNX model and print the counts',
     load: () => import('./segment.js'),
   },
-  keys: { summary: 'create an API key: keys create --tenant T --scopes a,b', load: () => import('./keys.js') },
+  keys: {
+    summary: 'API keys: keys create --tenant T --scopes a,b | keys list --tenant T [--json] | keys revoke <keyId>',
+    load: () => import('./keys.js'),
+  },
   serve: { summary: 'serve the API and the runtime on a port', load: () => import('./serve.js') },
   train: {
     summary: 'train a pixel classifier from labelled images into an ONNX model',

@@ -1,7 +1,7 @@
 import type { Db } from '@platescale/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { createKeyVerifier, type Principal, type Scope } from '../auth/keys.js';
+import { createKeyVerifier, holdsScope, type Principal, type Scope } from '../auth/keys.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 
 declare module 'fastify' {
@@ -32,7 +32,7 @@ export const authPlugin = fp(
       const token = bearerToken(request);
       const principal = token ? await verify(token) : undefined;
       if (!principal) throw new UnauthorizedError();
-      if (!principal.scopes.includes(scope) && !principal.scopes.includes('admin')) throw new ForbiddenError(scope);
+      if (!holdsScope(principal.scopes, scope)) throw new ForbiddenError(scope);
       request.principal = principal;
     });
   },

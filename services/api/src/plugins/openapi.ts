@@ -9,6 +9,7 @@ export const TAGS = [
   { name: 'results', description: 'Per-well and per-image measurements of a job' },
   { name: 'models', description: 'Pixel-classifier models: train from sparse labels, list, preview' },
   { name: 'webhooks', description: 'Signed completion notifications (Standard Webhooks)' },
+  { name: 'keys', description: "API keys of the caller's tenant: list, create, revoke (scope admin)" },
   { name: 'health', description: 'Liveness and readiness probes' },
 ];
 
@@ -23,7 +24,7 @@ export const openapiPlugin = fp(
           version: '1.0.0',
           description:
             'Segment every image of a plate experiment and aggregate per well. Authenticate with `Authorization: Bearer psk_…`; ' +
-            'every POST accepts an `Idempotency-Key`; errors are `application/problem+json` with a stable `code`.',
+            'every POST but `POST /v1/keys` (whose answer holds a secret) accepts an `Idempotency-Key`; errors are `application/problem+json` with a stable `code`.',
           license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
           contact: { name: 'platescale', url: 'https://platescale.dev' },
         },

@@ -28,7 +28,9 @@ const WebhookFields = {
   url: Type.String(),
   eventTypes: Type.Array(EventType),
   description: Nullable(Type.String()),
-  enabled: Type.Boolean({ description: 'False once disabled after sustained delivery failure' }),
+  enabled: Type.Boolean({
+    description: 'False once disabled after sustained delivery failure; POST /v1/webhooks/{id}/enable turns it back on',
+  }),
   disabledReason: Nullable(Type.String()),
   createdAt: Timestamp,
 };

@@ -44,7 +44,8 @@ export interface DispatcherOptions {
 /**
  * Standard Webhooks deliveries with retries. Every attempt is logged; a failed attempt is retried after the next
  * delay of the schedule plus up to 20 % jitter (never earlier: the schedule is the floor); a delivery that fails through the whole schedule (≥ 24 h by default)
- * fails and disables its subscription (sustained failure), which stops further deliveries until it is re-created.
+ * fails and disables its subscription (sustained failure), which stops further deliveries until it is
+ * re-enabled (POST /v1/webhooks/{id}/enable).
  */
 export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatcher {
   const db = 'db' in opts.db ? opts.db.db : opts.db;

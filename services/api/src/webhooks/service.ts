@@ -130,6 +130,20 @@ export function createWebhookService(deps: { db: Db; config: Config; resolveHost
       return { items: views, nextCursor };
     },
 
+    /**
+     * Turns a webhook back on (after the dispatcher disabled it, or as a no-op): events from now on are delivered
+     * again. Deliveries that failed meanwhile stay failed; the delivery log's redeliver sends them.
+     */
+    async enable(tenantId: string, id: string): Promise<WebhookView> {
+      const [r] = await db
+        .update(webhooks)
+        .set({ enabled: true, disabledReason: null })
+        .where(and(eq(webhooks.tenantId, tenantId), eq(webhooks.id, id), isNull(webhooks.deletedAt)))
+        .returning();
+      if (!r) throw new NotFoundError('Webhook', id);
+      return toView(r);
+    },
+
     /** Manual redelivery: the delivery goes back in the queue, due now (the dispatcher loop sends it). */
     async redeliver(tenantId: string, id: string, deliveryId: string): Promise<void> {
       const hook = await row(tenantId, id);

@@ -1,36 +1,14 @@
-import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ANALYSIS_EVENT_SOURCE, type AnalysisJobEventDetail } from '@platescale/shared';
 import { Webhook } from 'standardwebhooks';
 import t from 'tap';
 import { createWebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { build, EXPERIMENT } from '../helpers/build.js';
+import { succeededDetail } from '../helpers/events.js';
+import { receiver, until } from '../helpers/receiver.js';
 
 const { app, auth, deps, events } = await build(t);
 const headers = { authorization: auth };
 await app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: EXPERIMENT });
-
-/** A receiver that answers the first `failures` POSTs with 500; records what it was sent. */
-async function receiver(failures: number) {
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  let calls = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => {
-      calls++;
-      received.push({ headers: req.headers, body });
-      res.writeHead(calls <= failures ? 500 : 204).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
-}
 
 async function completedJob() {
   const { jobId } = (
@@ -41,36 +19,16 @@ async function completedJob() {
       payload: { experimentId: 'AS_09125', segmentationChannel: 'DNA' },
     })
   ).json();
-  const detail: AnalysisJobEventDetail = {
-    schemaVersion: 1,
-    jobId,
-    experimentId: 'AS_09125',
-    status: 'SUCCEEDED',
-    imagesTotal: 3,
-    imagesSucceeded: 3,
-    imagesFailed: 0,
-    failures: [],
-    bucket: 'platescale',
-    resultsPrefix: `jobs/${jobId}/`,
-    sequence: 1,
-    occurredAt: new Date().toISOString(),
-  };
+  const detail = succeededDetail(jobId, 3);
+
   return {
     jobId,
     publish: () => events.publish([{ source: ANALYSIS_EVENT_SOURCE, detailType: 'AnalysisJobSucceeded', detail }]),
   };
 }
 
-async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 t.test('a receiver answering 500 twice verifies the signed event on the third attempt', async (t) => {
-  const target = await receiver(2);
+  const target = await receiver(t, 2);
   const hook = (
     await app.inject({
       method: 'POST',
@@ -147,7 +105,7 @@ t.test('a receiver answering 500 twice verifies the signed event on the third at
 });
 
 t.test('a delivery failing through the whole schedule fails and disables its subscription', async (t) => {
-  const target = await receiver(100);
+  const target = await receiver(t, 100);
   const hook = (
     await app.inject({
       method: 'POST',
@@ -183,7 +141,7 @@ t.test('startServer subscribes the dispatcher to the bus and runs the retry loop
   const { startServer } = await import('../../src/server.js');
   const server = await startServer(deps, { host: '127.0.0.1', port: 0 });
   t.teardown(() => server.close());
-  const target = await receiver(1);
+  const target = await receiver(t, 1);
   const res = await fetch(`${server.url}/v1/webhooks`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },

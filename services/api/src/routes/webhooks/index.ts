@@ -76,6 +76,25 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.post(
+    '/:id/enable',
+    {
+      config,
+      schema: {
+        operationId: 'enableWebhook',
+        tags: ['webhooks'],
+        summary: 'Turn a webhook back on after sustained delivery failure disabled it (no-op when enabled)',
+        description:
+          'Events from now on are delivered again. Deliveries that failed meanwhile stay failed: resend them from ' +
+          'the delivery log with redeliver.',
+        params: IdParams,
+        headers: IdempotencyHeaders,
+        response: { 200: { description: 'The webhook, enabled', ...Webhook }, ...problems(401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => webhooks.enable(principalOf(request).tenantId, request.params.id),
+  );
+
   app.get(
     '/:id/deliveries',
     {
