@@ -9,17 +9,22 @@
  * of it was waiting for cores other processes held); --compare adds the same figures for logistic regression,
  * MLPs of 8/16/32 hidden units and random forests of 20/50/100 trees of depth ≤ 10 (the measurement behind the
  * classifier choice in docs/trainer.md). Every row also times the model on one 1024² image in the segmenter's own
- * onnxruntime session (one thread), as a job would run it.
+ * onnxruntime session (one thread), as a job would run it. `trainEventLoopMaxStallMs` is the longest the event loop
+ * waited while training ran in process; `apiTrainEventLoopMaxStallMs` the same while the API's compute pool trained
+ * from files on its worker thread (what other requests to the API wait).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
+import { encodeTiff } from '../packages/synthetic/src/index.js';
 import {
   type ClassifierRequest,
   classifyPixels,
+  createComputePool,
   encodePixelClassifier,
   previewPng,
   type SyntheticTrainingField,
@@ -94,12 +99,16 @@ async function inference1024(modelFile: string) {
 async function measure(classifier: ClassifierRequest, name: string) {
   const started = performance.now();
   const cpu = process.cpuUsage();
+  // Training runs inside the API process: the longest stall of its event loop is what other requests wait.
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  stalls.enable();
   const result = await trainPixelClassifier({
     images: train.map((f) => f.image),
     classes: ['background', 'nucleus'],
     channels: ['DNA'],
     classifier,
   });
+  stalls.disable();
   const trainSeconds = (performance.now() - started) / 1000;
   const trainCpu = process.cpuUsage(cpu);
   const bytes = encodePixelClassifier(result.classifier);
@@ -125,6 +134,7 @@ async function measure(classifier: ClassifierRequest, name: string) {
     previewColdMs: Math.round(preview.first),
     // CPU time (all threads) tells what the work costs when other processes share the two cores.
     trainCpuSeconds: round((trainCpu.user + trainCpu.system) / 1e6, 2),
+    trainEventLoopMaxStallMs: Math.round(stalls.max / 1e6),
     previewCpuMs: Math.round(preview.cpuMs),
     inference1024Ms: Math.round(inference.ms),
     inference1024CpuMs: Math.round(inference.cpuMs),
@@ -159,6 +169,38 @@ await trainPixelClassifier({
 });
 const firstTrainingSeconds = (performance.now() - coldStart) / 1000;
 const main = await measure({ hidden: 16 }, 'MLP 16 hidden');
+
+/** The same training as the API runs it: from files, on the compute pool's worker thread (after its warm-up). */
+async function throughPool() {
+  const files = await Promise.all(
+    train.map(async (f, i) => ({
+      channels: [
+        {
+          name: `train-${i}.tif`,
+          bytes: await encodeTiff(
+            Uint16Array.from(f.image.planes.data, (v) => Math.round(v * 65535)),
+            SIZE,
+            SIZE,
+            16,
+          ),
+        },
+      ],
+      labels: { name: `labels-${i}.tif`, bytes: await encodeTiff(f.image.labels, SIZE, SIZE, 8) },
+    })),
+  );
+  const options = { classes: ['background', 'nucleus'], channels: ['DNA'] };
+  const pool = createComputePool();
+  await pool.train(files.slice(0, 1), options);
+  const stalls = monitorEventLoopDelay({ resolution: 1 });
+  const started = performance.now();
+  stalls.enable();
+  await pool.train(files, options);
+  stalls.disable();
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return { trainSeconds: round(seconds, 2), eventLoopMaxStallMs: Math.round(stalls.max / 1e6) };
+}
+const pooled = await throughPool();
 const labelled = train.reduce((n, f) => n + f.image.labels.filter((v) => v > 0).length, 0);
 const report = {
   trainSeconds: main.trainSeconds,
@@ -166,6 +208,9 @@ const report = {
   heldOutF1: main.heldOutF1,
   previewColdMs: main.previewColdMs,
   trainCpuSeconds: main.trainCpuSeconds,
+  trainEventLoopMaxStallMs: main.trainEventLoopMaxStallMs,
+  apiTrainSeconds: pooled.trainSeconds,
+  apiTrainEventLoopMaxStallMs: pooled.eventLoopMaxStallMs,
   warmUpSeconds: round(firstTrainingSeconds, 2),
   previewCpuMs: main.previewCpuMs,
   inference1024CpuMs: main.inference1024CpuMs,

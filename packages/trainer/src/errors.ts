@@ -23,3 +23,24 @@ export class NotAnImageError extends TrainerError {
     });
   }
 }
+
+/** A TrainerError as plain data: errors lose their class crossing a thread boundary. */
+export interface TrainerErrorData {
+  name: string;
+  message: string;
+  code: string;
+  status: number;
+  details: Record<string, unknown> | undefined;
+}
+
+export function toErrorData(err: TrainerError): TrainerErrorData {
+  return { name: err.name, message: err.message, code: err.code, status: err.status, details: err.details };
+}
+
+/** The error `toErrorData` described, as the class it was thrown as (so the API maps it to the same answer). */
+export function fromErrorData(data: TrainerErrorData): TrainerError {
+  const field = data.details?.field;
+  if (data.name === TrainingInputError.name) return new TrainingInputError(data.message, field as string | undefined);
+  if (data.name === NotAnImageError.name) return new NotAnImageError(String(data.details?.file));
+  return new TrainerError(data.message, { code: data.code, status: data.status, details: data.details });
+}

@@ -32,6 +32,9 @@ export {
   predict,
   trainMlp,
 } from './classifier/mlp.js';
+export { inProcessCompute, previewFromFiles, trainFromFiles } from './compute/in-process.js';
+export { computeWorkerUrl, createComputePool } from './compute/pool.js';
+export type { PreviewRequest, TrainerCompute, TrainingFiles, TrainingOptions } from './compute/port.js';
 export { NotAnImageError, TrainerError, TrainingInputError } from './errors.js';
 export {
   addFeatureBank,
@@ -59,7 +62,7 @@ export {
   modelObjectKey,
   type RegisterModel,
 } from './registry.js';
-export { createModelService, type ModelService, type TrainingSpec, trainFromFiles } from './service.js';
+export { createModelService, type ModelService, type TrainingSpec } from './service.js';
 export { paintStrokes, type StrokeOptions } from './strokes.js';
 export { type SyntheticFieldsOptions, type SyntheticTrainingField, syntheticFields } from './synthetic.js';
 export {

@@ -1,13 +1,12 @@
 import type { Db } from '@platescale/db';
 import { ObjectNotFoundError, type ObjectStore } from '@platescale/shared';
-import type { ClassifierKind, ClassifierRequest } from './classifier/head.js';
+import type { ClassifierKind } from './classifier/head.js';
+import { inProcessCompute } from './compute/in-process.js';
+import type { TrainerCompute, TrainingFiles } from './compute/port.js';
 import { TrainingInputError } from './errors.js';
 import type { Normalization } from './features/normalize.js';
-import { type ImageFile, loadLabelledImage, loadPlanes } from './images.js';
-import { encodePixelClassifier } from './model/export.js';
-import { classifyPixels, previewPng } from './predict.js';
+import type { ImageFile } from './images.js';
 import { createModelRegistry, type ModelRow } from './registry.js';
-import { type LabelledImage, type TrainingResult, trainPixelClassifier } from './train.js';
 
 /** Training images named by object key: one key per channel (by channel name) plus the label image's key. */
 export interface TrainingSpec {
@@ -27,37 +26,6 @@ export interface TrainingSpec {
   images: { channels: Record<string, string>; labels: string }[];
 }
 
-/** The classifier a spec asks for; an option of the other kind is refused rather than silently ignored. */
-function classifierRequest(spec: Omit<TrainingSpec, 'images' | 'name'>): ClassifierRequest {
-  const seed = spec.seed === undefined ? {} : { seed: spec.seed };
-  if (spec.classifier === 'forest') {
-    if (spec.hidden !== undefined)
-      throw new TrainingInputError("'hidden' is an option of the mlp classifier", 'hidden');
-    return { kind: 'forest', ...seed, ...(spec.trees === undefined ? {} : { trees: spec.trees }) };
-  }
-  if (spec.trees !== undefined) throw new TrainingInputError("'trees' is an option of the forest classifier", 'trees');
-  return { ...seed, ...(spec.hidden === undefined ? {} : { hidden: spec.hidden }) };
-}
-
-/** Trains from files already read, encodes the model: the one path behind the API, the CLI and the scripts. */
-export async function trainFromFiles(
-  images: { channels: ImageFile[]; labels: ImageFile }[],
-  spec: Omit<TrainingSpec, 'images' | 'name'>,
-): Promise<{ bytes: Uint8Array; result: TrainingResult }> {
-  const labelled: LabelledImage[] = [];
-  for (const image of images) labelled.push(await loadLabelledImage(image.channels, image.labels));
-  const result = await trainPixelClassifier({
-    images: labelled,
-    classes: spec.classes,
-    channels: spec.channels,
-    ...(spec.foreground === undefined ? {} : { foreground: spec.foreground }),
-    ...(spec.objects === undefined ? {} : { objects: spec.objects }),
-    ...(spec.normalization === undefined ? {} : { normalization: spec.normalization }),
-    classifier: classifierRequest(spec),
-  });
-  return { bytes: encodePixelClassifier(result.classifier), result };
-}
-
 export interface ModelService {
   train(tenantId: string, spec: TrainingSpec): Promise<ModelRow>;
   get(tenantId: string, id: string): Promise<ModelRow>;
@@ -73,9 +41,11 @@ export interface ModelService {
   ): Promise<Buffer>;
 }
 
-export function createModelService(deps: { db: Db; objects: ObjectStore }): ModelService {
+/** `compute` defaults to in process; the API passes a worker-thread pool (`createComputePool`). */
+export function createModelService(deps: { db: Db; objects: ObjectStore; compute?: TrainerCompute }): ModelService {
   const registry = createModelRegistry(deps);
   const { objects } = deps;
+  const compute = deps.compute ?? inProcessCompute;
 
   /** Reads a key named in a request; a missing object is the request's fault (400), not a missing resource. */
   async function read(key: string, field: string): Promise<ImageFile> {
@@ -97,7 +67,7 @@ export function createModelService(deps: { db: Db; objects: ObjectStore }): Mode
 
   return {
     async train(tenantId, spec) {
-      const files: { channels: ImageFile[]; labels: ImageFile }[] = [];
+      const files: TrainingFiles[] = [];
       for (const [i, image] of spec.images.entries()) {
         const keys = channelKeys(image.channels, spec.channels, `images.${i}.channels`);
         files.push({
@@ -105,7 +75,7 @@ export function createModelService(deps: { db: Db; objects: ObjectStore }): Mode
           labels: await read(image.labels, `images.${i}.labels`),
         });
       }
-      const { bytes, result } = await trainFromFiles(files, spec);
+      const { bytes, result } = await compute.train(files, spec);
       const trainingImages = spec.images.map((image) => channelKeys(image.channels, spec.channels, 'images').join('+'));
       return registry.register(tenantId, { name: spec.name, bytes, result, trainingImages });
     },
@@ -132,9 +102,13 @@ export function createModelService(deps: { db: Db; objects: ObjectStore }): Mode
         const keys = channelKeys(image.channels, row.channels, 'channels');
         files = await Promise.all(keys.map((k, c) => read(k, `channels.${row.channels[c]}`)));
       }
-      const [planes, bytes] = await Promise.all([loadPlanes(files), registry.bytes(row)]);
-      const probabilities = await classifyPixels(bytes, planes, row.channels.length);
-      return previewPng(probabilities, kind, row.classes.indexOf(row.foregroundClass));
+      return compute.preview({
+        model: await registry.bytes(row),
+        files,
+        channels: row.channels.length,
+        kind,
+        foreground: row.classes.indexOf(row.foregroundClass),
+      });
     },
   };
 }

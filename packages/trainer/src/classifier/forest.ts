@@ -268,8 +268,8 @@ class TreeGrower {
  * A random forest on the labelled pixels (ilastik's classifier): every tree grows on a bootstrap sample, splits
  * on quantile-binned features by Gini impurity among √F random candidates per node, down to `maxDepth` or
  * `minLeaf` rows; leaves hold class probabilities. Class-balanced like the MLP: a row weighs count / (K · its
- * class's count). Deterministic given the seed; yields to the event loop after every tree (training runs in the
- * API process).
+ * class's count). Deterministic given the seed; yields to the event loop after every tree, like the MLP after
+ * every epoch.
  */
 export async function trainForest(samples: Samples, options: ForestOptions = DEFAULT_FOREST_OPTIONS): Promise<Forest> {
   const { count, classCount, classes } = samples;

@@ -56,7 +56,8 @@ function param(size: number, decay: boolean): Param {
  * Trains on standardized features with mini-batch Adam and a class-balanced cross-entropy (strokes of one class
  * are often far longer than the other's). Deterministic: initialisation and batch order come from `seed`.
  * Returns the network with the standardization folded into its first layer, so it takes raw features. Yields to the
- * event loop after every epoch: training runs inside the API process, which must keep answering meanwhile.
+ * event loop after every epoch, so a caller training on its main thread keeps turning (the API trains on a worker
+ * thread: compute/pool.ts).
  */
 export async function trainMlp(
   samples: Samples,

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createModelService } from '@platescale/trainer';
+import { createComputePool, createModelService } from '@platescale/trainer';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
 import { IdParams, Page, PageQuery, problems } from '../../schemas/common.js';
@@ -12,7 +12,10 @@ import { toView } from './view.js';
 /** `/v1/models`: train pixel classifiers from sparse labels, list and read them, preview one on an image. */
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { deps } = app.platescale;
-  const models = createModelService({ db: deps.db.db, objects: deps.objects });
+  // Training and previews run on a worker thread: onnxruntime would otherwise hold this event loop.
+  const compute = createComputePool();
+  app.addHook('onClose', () => compute.close());
+  const models = createModelService({ db: deps.db.db, objects: deps.objects, compute });
 
   await app.register(trainRoute, { models });
 

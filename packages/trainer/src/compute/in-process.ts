@@ -1,0 +1,59 @@
+import type { ClassifierRequest } from '../classifier/head.js';
+import { TrainingInputError } from '../errors.js';
+import { type ImageFile, loadLabelledImage, loadPlanes } from '../images.js';
+import { encodePixelClassifier } from '../model/export.js';
+import { classifyPixels, previewPng } from '../predict.js';
+import { type LabelledImage, type TrainingResult, trainPixelClassifier } from '../train.js';
+import type { PreviewRequest, TrainerCompute, TrainingFiles, TrainingOptions } from './port.js';
+
+/** The classifier a spec asks for; an option of the other kind is refused rather than silently ignored. */
+function classifierRequest(options: TrainingOptions): ClassifierRequest {
+  const seed = options.seed === undefined ? {} : { seed: options.seed };
+  if (options.classifier === 'forest') {
+    if (options.hidden !== undefined)
+      throw new TrainingInputError("'hidden' is an option of the mlp classifier", 'hidden');
+    return { kind: 'forest', ...seed, ...(options.trees === undefined ? {} : { trees: options.trees }) };
+  }
+  if (options.trees !== undefined) {
+    throw new TrainingInputError("'trees' is an option of the forest classifier", 'trees');
+  }
+  return { ...seed, ...(options.hidden === undefined ? {} : { hidden: options.hidden }) };
+}
+
+/** Trains from files already read, encodes the model: the one path behind the API, the CLI and the scripts. */
+export async function trainFromFiles(
+  images: TrainingFiles[],
+  options: TrainingOptions,
+): Promise<{ bytes: Uint8Array; result: TrainingResult }> {
+  const labelled: LabelledImage[] = [];
+  for (const image of images) labelled.push(await loadLabelledImage(image.channels, image.labels));
+  const result = await trainPixelClassifier({
+    images: labelled,
+    classes: options.classes,
+    channels: options.channels,
+    ...(options.foreground === undefined ? {} : { foreground: options.foreground }),
+    ...(options.objects === undefined ? {} : { objects: options.objects }),
+    ...(options.normalization === undefined ? {} : { normalization: options.normalization }),
+    classifier: classifierRequest(options),
+  });
+  return { bytes: encodePixelClassifier(result.classifier), result };
+}
+
+/** Runs a model on one image's files → the preview PNG. */
+export async function previewFromFiles(request: PreviewRequest): Promise<Buffer> {
+  const planes = await loadPlanes(request.files);
+  const probabilities = await classifyPixels(request.model, planes, request.channels);
+  return previewPng(probabilities, request.kind, request.foreground);
+}
+
+export const inProcessCompute: TrainerCompute = {
+  train: trainFromFiles,
+  preview: previewFromFiles,
+  close: async () => undefined,
+};
+
+/** Files that crossed a thread boundary arrive as Uint8Array; the decoders want Buffers. */
+export function asBuffer(file: { name: string; bytes: Uint8Array }): ImageFile {
+  const b = file.bytes;
+  return { name: file.name, bytes: Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength) };
+}
