@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { ApiDeps } from './deps.js';
 import { authPlugin } from './plugins/auth.js';
+import { componentsPlugin } from './plugins/components.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
 import { openapiPlugin } from './plugins/openapi.js';
@@ -20,8 +21,8 @@ import { webRoutes } from './routes/web/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
 
 /**
- * The API as a plugin: external plugins (security headers, rate limits, OpenAPI) → app decorators (errors, auth,
- * idempotency, services) → encapsulated route groups.
+ * The API as a plugin: named schemas (OpenAPI components) → external plugins (security headers, rate limits,
+ * OpenAPI) → app decorators (errors, auth, idempotency, services) → encapsulated route groups.
  */
 export async function app(fastify: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { config } = deps;
@@ -34,6 +35,7 @@ export async function app(fastify: FastifyInstance, deps: ApiDeps): Promise<void
       redis.disconnect();
     });
   }
+  await fastify.register(componentsPlugin);
   await fastify.register(errorsPlugin);
   await fastify.register(securityPlugin, {
     ratePerMinute: config.API_RATE_LIMIT_PER_MINUTE,

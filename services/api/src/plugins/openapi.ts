@@ -38,6 +38,9 @@ export const openapiPlugin = fp(
         security: [{ apiKey: [] }],
       },
       hideUntagged: true,
+      // Called for every schema with an $id: the components (schemas/components.ts) are named by it, not def-N, so
+      // generated clients get stable type names.
+      refResolver: { buildLocalReference: (json) => String(json.$id) },
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -9,6 +9,25 @@ export const StringMap = <T extends TSchema>(value: T, description: string) =>
 
 export const Timestamp = Type.String({ format: 'date-time' });
 
+/** A schema passed to Ref without the `$id` that names its component. */
+export class UnnamedSchemaError extends Error {
+  constructor() {
+    super('Ref() needs a schema with an $id, registered in schemas/components.ts');
+    this.name = 'UnnamedSchemaError';
+  }
+}
+
+/**
+ * A `$ref` to a named component (schemas/components.ts registers it with addSchema): validation and serialization
+ * resolve it, the OpenAPI document shows `#/components/schemas/<$id>`. Unlike Type.Ref it keeps the target's static
+ * type, so handlers stay type-checked against it.
+ */
+export function Ref<T extends TSchema>(schema: T) {
+  const id = (schema as { $id?: string }).$id;
+  if (!id) throw new UnnamedSchemaError();
+  return Type.Unsafe<Type.Static<T>>({ $ref: `${id}#` });
+}
+
 export const Problem = Type.Object(
   {
     type: Type.String({
@@ -21,7 +40,7 @@ export const Problem = Type.Object(
     code: Type.String({ description: 'Stable machine-readable error code', examples: ['validation_failed'] }),
     field: Type.Optional(Type.String({ description: 'The offending request field, dotted', examples: ['batchSize'] })),
   },
-  { description: 'RFC 9457 problem details' },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
 );
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -37,14 +56,15 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 
 /** Response schemas for the given error statuses, all `application/problem+json`. */
 export function problems(...statuses: number[]) {
+  const schema = Ref(Problem);
   const out: Record<
     number,
-    { description: string; content: { 'application/problem+json': { schema: typeof Problem } } }
+    { description: string; content: { 'application/problem+json': { schema: typeof schema } } }
   > = {};
   for (const status of [...statuses, 429]) {
     out[status] = {
       description: PROBLEM_DESCRIPTIONS[status] ?? 'Error',
-      content: { 'application/problem+json': { schema: Problem } },
+      content: { 'application/problem+json': { schema } },
     };
   }
   return out;

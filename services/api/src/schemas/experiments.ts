@@ -48,14 +48,17 @@ export const ExperimentBody = Type.Object(
   },
 );
 
-export const Experiment = Type.Object({
-  experimentId: Type.String(),
-  ...ExperimentFields,
-  manifest: Nullable(Type.Array(ImageSet)),
-  version: Type.Integer({ description: 'Incremented by every update' }),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
+export const Experiment = Type.Object(
+  {
+    experimentId: Type.String(),
+    ...ExperimentFields,
+    manifest: Nullable(Type.Array(ImageSet)),
+    version: Type.Integer({ description: 'Incremented by every update' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Experiment' },
+);
 
 export type ExperimentView = Type.Static<typeof Experiment>;
 export type ExperimentInput = Type.Static<typeof ExperimentBody>;

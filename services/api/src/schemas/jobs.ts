@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Nullable, Timestamp } from './common.js';
+import { Nullable, Ref, Timestamp } from './common.js';
 
 export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export const JobStatus = Type.Enum([...JOB_STATUSES]);
@@ -34,13 +34,16 @@ export const JobBody = Type.Object(
   },
 );
 
-export const Progress = Type.Object({
-  total: Type.Integer(),
-  succeeded: Type.Integer(),
-  failed: Type.Integer(),
-  running: Type.Integer(),
-  pending: Type.Integer(),
-});
+export const Progress = Type.Object(
+  {
+    total: Type.Integer(),
+    succeeded: Type.Integer(),
+    failed: Type.Integer(),
+    running: Type.Integer(),
+    pending: Type.Integer(),
+  },
+  { $id: 'Progress' },
+);
 
 const Usd = Type.Number({ description: 'US dollars' });
 const ChildType = Type.Enum(['EXPRESS', 'STANDARD']);
@@ -77,7 +80,10 @@ export const JobCost = Type.Object(
       batches: Type.Number(),
     }),
   },
-  { description: 'Estimated AWS cost of the job from its own measured durations; null until its results are in' },
+  {
+    $id: 'Cost',
+    description: 'Estimated AWS cost of the job from its own measured durations; null until its results are in',
+  },
 );
 
 export const Job = Type.Object(
@@ -90,15 +96,16 @@ export const Job = Type.Object(
     maxConcurrency: Type.Integer(),
     batchSize: Type.Integer(),
     toleratedFailurePercentage: Type.Number(),
-    progress: Progress,
+    progress: Ref(Progress),
     error: Nullable(Type.Object({ error: Type.String(), cause: Type.Optional(Type.String()) })),
-    cost: Nullable(JobCost),
+    cost: Nullable(Ref(JobCost)),
     createdAt: Timestamp,
     startedAt: Nullable(Timestamp),
     finishedAt: Nullable(Timestamp),
     links: Type.Object({ self: Type.String(), results: Type.String(), events: Type.String() }),
   },
   {
+    $id: 'Job',
     examples: [
       {
         jobId: 'job_0mwxxk9mi5747fa8789a0a190',

@@ -23,7 +23,7 @@ const ApiKeyFields = {
   revokedAt: Nullable(Timestamp),
 };
 
-export const ApiKey = Type.Object(ApiKeyFields);
+export const ApiKey = Type.Object(ApiKeyFields, { $id: 'ApiKey' });
 
 export const ApiKeyCreated = Type.Object({
   ...ApiKeyFields,

@@ -64,10 +64,13 @@ export const PlateMapSaved = Type.Object(
   { examples: [{ experimentId: 'AS_09125', count: 96 }] },
 );
 
-export const PlateMap = Type.Object({
-  experimentId: Type.String(),
-  count: Type.Integer(),
-  wells: Type.Array(PlateMapEntry, { description: 'Plate, then well order' }),
-});
+export const PlateMap = Type.Object(
+  {
+    experimentId: Type.String(),
+    count: Type.Integer(),
+    wells: Type.Array(PlateMapEntry, { description: 'Plate, then well order' }),
+  },
+  { $id: 'PlateMap' },
+);
 
 export type PlateMapView = Type.Static<typeof PlateMap>;

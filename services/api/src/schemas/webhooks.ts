@@ -35,7 +35,7 @@ const WebhookFields = {
   createdAt: Timestamp,
 };
 
-export const Webhook = Type.Object(WebhookFields);
+export const Webhook = Type.Object(WebhookFields, { $id: 'Webhook' });
 
 export const WebhookCreated = Type.Object({
   ...WebhookFields,
@@ -50,16 +50,19 @@ export const Attempt = Type.Object({
   durationMs: Type.Integer(),
 });
 
-export const Delivery = Type.Object({
-  deliveryId: Type.String({ description: 'The webhook-id header: the same for every attempt' }),
-  webhookId: Type.String(),
-  eventId: Type.String(),
-  eventType: Type.String(),
-  status: Type.Enum(['pending', 'succeeded', 'failed']),
-  nextAttemptAt: Nullable(Timestamp),
-  createdAt: Timestamp,
-  attempts: Type.Array(Attempt),
-});
+export const WebhookDelivery = Type.Object(
+  {
+    deliveryId: Type.String({ description: 'The webhook-id header: the same for every attempt' }),
+    webhookId: Type.String(),
+    eventId: Type.String(),
+    eventType: Type.String(),
+    status: Type.Enum(['pending', 'succeeded', 'failed']),
+    nextAttemptAt: Nullable(Timestamp),
+    createdAt: Timestamp,
+    attempts: Type.Array(Attempt),
+  },
+  { $id: 'WebhookDelivery' },
+);
 
 export const DeliveryParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 128 }),
@@ -68,4 +71,4 @@ export const DeliveryParams = Type.Object({
 
 export type WebhookInput = Type.Static<typeof WebhookBody>;
 export type WebhookView = Type.Static<typeof Webhook>;
-export type DeliveryView = Type.Static<typeof Delivery>;
+export type DeliveryView = Type.Static<typeof WebhookDelivery>;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
-import { IdempotencyHeaders, IdParams, Page, PageQuery, problems } from '../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, Page, PageQuery, problems, Ref } from '../../schemas/common.js';
 import { Experiment, ExperimentBody } from '../../schemas/experiments.js';
 
 export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -20,8 +20,8 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: IdempotencyHeaders,
         body: ExperimentBody,
         response: {
-          200: { description: 'Updated', ...Experiment },
-          201: { description: 'Created', ...Experiment },
+          200: { description: 'Updated', ...Ref(Experiment) },
+          201: { description: 'Created', ...Ref(Experiment) },
           ...problems(400, 401, 403, 409, 422),
         },
       },
@@ -41,7 +41,10 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['experiments'],
         summary: "List the tenant's experiments",
         querystring: Type.Object(PageQuery),
-        response: { 200: { description: 'A page of experiments', ...Page(Experiment) }, ...problems(400, 401, 403) },
+        response: {
+          200: { description: 'A page of experiments', ...Page(Ref(Experiment)) },
+          ...problems(400, 401, 403),
+        },
       },
     },
     async (request) =>
@@ -60,7 +63,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['experiments'],
         summary: 'Read an experiment',
         params: IdParams,
-        response: { 200: { description: 'The experiment', ...Experiment }, ...problems(401, 403, 404) },
+        response: { 200: { description: 'The experiment', ...Ref(Experiment) }, ...problems(401, 403, 404) },
       },
     },
     async (request) => experiments.get(principalOf(request).tenantId, request.params.id),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
-import { IdempotencyHeaders, IdParams, Page, PageQuery, problems } from '../../schemas/common.js';
+import { IdempotencyHeaders, IdParams, Page, PageQuery, problems, Ref } from '../../schemas/common.js';
 import { Job, JobBody, JobListQuery } from '../../schemas/jobs.js';
 import { Results, ResultsQuery } from '../../schemas/results.js';
 import { jsonOrCsv, prefersCsv, sendCsv } from '../csv.js';
@@ -23,7 +23,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: IdempotencyHeaders,
         body: JobBody,
         response: {
-          202: { description: 'Accepted and started', ...Job },
+          202: { description: 'Accepted and started', ...Ref(Job) },
           ...problems(400, 401, 403, 404, 409, 422, 503),
         },
       },
@@ -40,7 +40,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['jobs'],
         summary: "List the tenant's jobs, newest first",
         querystring: Type.Object({ ...PageQuery, ...JobListQuery.properties }),
-        response: { 200: { description: 'A page of jobs', ...Page(Job) }, ...problems(400, 401, 403) },
+        response: { 200: { description: 'A page of jobs', ...Page(Ref(Job)) }, ...problems(400, 401, 403) },
       },
     },
     async (request) => {
@@ -59,7 +59,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Read a job: status and progress',
         description: 'Progress counts are the live Map Run counters while the job runs, the final counts afterwards.',
         params: IdParams,
-        response: { 200: { description: 'The job', ...Job }, ...problems(401, 403, 404) },
+        response: { 200: { description: 'The job', ...Ref(Job) }, ...problems(401, 403, 404) },
       },
     },
     async (request) => jobs.get(principalOf(request).tenantId, request.params.id),
@@ -75,7 +75,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Cancel a queued or running job',
         params: IdParams,
         headers: IdempotencyHeaders,
-        response: { 202: { description: 'Cancelled', ...Job }, ...problems(401, 403, 404, 409, 422) },
+        response: { 202: { description: 'Cancelled', ...Ref(Job) }, ...problems(401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => reply.code(202).send(await jobs.cancel(principalOf(request).tenantId, request.params.id)),
@@ -92,7 +92,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: 'Re-runs the failed and unfinished items of the failed execution (Step Functions redrive).',
         params: IdParams,
         headers: IdempotencyHeaders,
-        response: { 202: { description: 'Running again', ...Job }, ...problems(401, 403, 404, 409, 422) },
+        response: { 202: { description: 'Running again', ...Ref(Job) }, ...problems(401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) =>

@@ -3,7 +3,7 @@ import { ValidationError } from '@platescale/shared';
 import Type from 'typebox';
 import { assertGrantable, createApiKey, listApiKeys, revokeApiKey } from '../../auth/keys.js';
 import { principalOf } from '../../plugins/auth.js';
-import { IdParams, Page, PageQuery, problems } from '../../schemas/common.js';
+import { IdParams, Page, PageQuery, problems, Ref } from '../../schemas/common.js';
 import { ApiKey, ApiKeyBody, ApiKeyCreated } from '../../schemas/keys.js';
 
 /** The calling tenant's API keys; every operation needs `admin` and sees only that tenant's keys. */
@@ -20,7 +20,7 @@ export const keyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['keys'],
         summary: "List the tenant's API keys, revoked ones included, newest first",
         querystring: Type.Object(PageQuery),
-        response: { 200: { description: 'A page of keys', ...Page(ApiKey) }, ...problems(400, 401, 403) },
+        response: { 200: { description: 'A page of keys', ...Page(Ref(ApiKey)) }, ...problems(400, 401, 403) },
       },
     },
     async (request) =>

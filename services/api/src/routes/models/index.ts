@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createComputePool, createModelService } from '@platescale/trainer';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
-import { IdParams, Page, PageQuery, problems } from '../../schemas/common.js';
+import { IdParams, Page, PageQuery, problems, Ref } from '../../schemas/common.js';
 import { decodeCursor, paginate } from '../../services/cursor.js';
 import { previewRoute } from './preview.js';
 import { Binary, Model } from './schemas.js';
@@ -28,7 +28,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['models'],
         summary: "List the tenant's models, oldest first",
         querystring: Type.Object(PageQuery),
-        response: { 200: { description: 'A page of models', ...Page(Model) }, ...problems(400, 401, 403) },
+        response: { 200: { description: 'A page of models', ...Page(Ref(Model)) }, ...problems(400, 401, 403) },
       },
     },
     async (request) => {
@@ -49,7 +49,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['models'],
         summary: 'Read a model: classes, channels, training images, label counts, metrics',
         params: IdParams,
-        response: { 200: { description: 'The model', ...Model }, ...problems(401, 403, 404) },
+        response: { 200: { description: 'The model', ...Ref(Model) }, ...problems(401, 403, 404) },
       },
     },
     async (request) => toView(await models.get(principalOf(request).tenantId, request.params.id)),

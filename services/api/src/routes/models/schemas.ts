@@ -123,38 +123,41 @@ export const TrainingForm = Type.Object(
 
 const ClassAccuracy = Type.Object({ className: Type.String(), heldOutPixels: Type.Integer(), accuracy: Type.Number() });
 
-export const Model = Type.Object({
-  modelId: Type.String(),
-  name: Type.String(),
-  version: Type.Integer(),
-  sha256: Type.String({ description: 'SHA-256 of the ONNX file' }),
-  objectKey: Type.String({ description: 'Object key of the ONNX file (immutable); what a job runs' }),
-  sizeBytes: Type.Integer(),
-  classes: Type.Array(Type.String()),
-  channels: Type.Array(Type.String()),
-  foregroundClass: Type.String(),
-  architecture: Type.Object({
-    classifier: Type.Union([Type.Literal('mlp'), Type.Literal('logistic'), Type.Literal('forest')]),
-    hidden: Type.Integer({ description: 'Hidden units of the MLP; 0 for logistic regression and for a forest' }),
-    trees: Type.Optional(Type.Integer({ description: 'Forest only: number of trees' })),
-    maxDepth: Type.Optional(Type.Integer({ description: 'Forest only: depth bound of every tree' })),
-    minLeaf: Type.Optional(Type.Integer({ description: 'Forest only: fewest training pixels per leaf' })),
-    features: Type.Integer(),
-    sigmas: Type.Array(Type.Number()),
-    normalization: Type.Union([Type.Literal('none'), Type.Literal('percentile')]),
-    seed: Type.Integer(),
-  }),
-  trainingImages: Type.Array(Type.String()),
-  labelCounts: StringMap(Type.Integer(), 'class name → labelled pixels'),
-  metrics: Type.Object({
-    heldOutPixels: Type.Integer(),
-    pixelAccuracy: Type.Number(),
-    perClass: Type.Array(ClassAccuracy, { description: 'Pixel accuracy per class on held-out labelled pixels' }),
-    trainSeconds: Type.Number(),
-  }),
-  createdAt: Timestamp,
-  links: Type.Object({ self: Type.String(), preview: Type.String(), file: Type.String() }),
-});
+export const Model = Type.Object(
+  {
+    modelId: Type.String(),
+    name: Type.String(),
+    version: Type.Integer(),
+    sha256: Type.String({ description: 'SHA-256 of the ONNX file' }),
+    objectKey: Type.String({ description: 'Object key of the ONNX file (immutable); what a job runs' }),
+    sizeBytes: Type.Integer(),
+    classes: Type.Array(Type.String()),
+    channels: Type.Array(Type.String()),
+    foregroundClass: Type.String(),
+    architecture: Type.Object({
+      classifier: Type.Union([Type.Literal('mlp'), Type.Literal('logistic'), Type.Literal('forest')]),
+      hidden: Type.Integer({ description: 'Hidden units of the MLP; 0 for logistic regression and for a forest' }),
+      trees: Type.Optional(Type.Integer({ description: 'Forest only: number of trees' })),
+      maxDepth: Type.Optional(Type.Integer({ description: 'Forest only: depth bound of every tree' })),
+      minLeaf: Type.Optional(Type.Integer({ description: 'Forest only: fewest training pixels per leaf' })),
+      features: Type.Integer(),
+      sigmas: Type.Array(Type.Number()),
+      normalization: Type.Union([Type.Literal('none'), Type.Literal('percentile')]),
+      seed: Type.Integer(),
+    }),
+    trainingImages: Type.Array(Type.String()),
+    labelCounts: StringMap(Type.Integer(), 'class name → labelled pixels'),
+    metrics: Type.Object({
+      heldOutPixels: Type.Integer(),
+      pixelAccuracy: Type.Number(),
+      perClass: Type.Array(ClassAccuracy, { description: 'Pixel accuracy per class on held-out labelled pixels' }),
+      trainSeconds: Type.Number(),
+    }),
+    createdAt: Timestamp,
+    links: Type.Object({ self: Type.String(), preview: Type.String(), file: Type.String() }),
+  },
+  { $id: 'Model' },
+);
 
 export const PreviewQuery = Type.Object({
   output: Type.Optional(

@@ -5,7 +5,7 @@ import { PlatescaleError } from '@platescale/shared';
 import type { ModelService } from '@platescale/trainer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../../plugins/auth.js';
-import { IdempotencyHeaders, problems } from '../../schemas/common.js';
+import { IdempotencyHeaders, problems, Ref } from '../../schemas/common.js';
 import { FORM_LIMITS, formView, storeTrainingForm, type TrainingUpload } from './form.js';
 import { trainingSpec } from './form-spec.js';
 import { requireBody } from './required-body.js';
@@ -72,7 +72,7 @@ export const trainRoute: FastifyPluginAsyncTypebox<{ models: ModelService }> = a
           },
         },
         response: {
-          201: { description: 'Trained and registered', ...Model },
+          201: { description: 'Trained and registered', ...Ref(Model) },
           ...problems(400, 401, 403, 409, 413, 415, 422),
         },
       },

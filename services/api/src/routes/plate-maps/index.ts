@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../plugins/auth.js';
-import { IdParams, problems } from '../../schemas/common.js';
+import { IdParams, problems, Ref } from '../../schemas/common.js';
 import { PlateMap, PlateMapBody, PlateMapSaved } from '../../schemas/plate-maps.js';
 import { createPlateMapService } from '../../services/plate-maps.js';
 import { jsonOrCsv, prefersCsv, sendCsv } from '../csv.js';
@@ -44,7 +44,7 @@ export const plateMapRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Read an experiment's plate map",
         description: 'JSON, or with `Accept: text/csv` the CSV an upload takes (metadata as plain columns).',
         params: IdParams,
-        response: { 200: jsonOrCsv('The plate map', PlateMap), ...problems(401, 403, 404) },
+        response: { 200: jsonOrCsv('The plate map', Ref(PlateMap)), ...problems(401, 403, 404) },
       },
     },
     async (request, reply) => {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
-import { IdempotencyHeaders, IdParams, Page, PageQuery, problems } from '../../schemas/common.js';
-import { Delivery, DeliveryParams, Webhook, WebhookBody, WebhookCreated } from '../../schemas/webhooks.js';
+import { IdempotencyHeaders, IdParams, Page, PageQuery, problems, Ref } from '../../schemas/common.js';
+import { DeliveryParams, Webhook, WebhookBody, WebhookCreated, WebhookDelivery } from '../../schemas/webhooks.js';
 
 export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { webhooks } = app.platescale;
@@ -36,7 +36,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['webhooks'],
         summary: "List the tenant's webhooks",
         querystring: Type.Object(PageQuery),
-        response: { 200: { description: 'A page of webhooks', ...Page(Webhook) }, ...problems(400, 401, 403) },
+        response: { 200: { description: 'A page of webhooks', ...Page(Ref(Webhook)) }, ...problems(400, 401, 403) },
       },
     },
     async (request) =>
@@ -52,7 +52,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['webhooks'],
         summary: 'Read a webhook',
         params: IdParams,
-        response: { 200: { description: 'The webhook', ...Webhook }, ...problems(401, 403, 404) },
+        response: { 200: { description: 'The webhook', ...Ref(Webhook) }, ...problems(401, 403, 404) },
       },
     },
     async (request) => webhooks.get(principalOf(request).tenantId, request.params.id),
@@ -89,7 +89,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'the delivery log with redeliver.',
         params: IdParams,
         headers: IdempotencyHeaders,
-        response: { 200: { description: 'The webhook, enabled', ...Webhook }, ...problems(401, 403, 404, 409, 422) },
+        response: {
+          200: { description: 'The webhook, enabled', ...Ref(Webhook) },
+          ...problems(401, 403, 404, 409, 422),
+        },
       },
     },
     async (request) => webhooks.enable(principalOf(request).tenantId, request.params.id),
@@ -105,7 +108,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The delivery log: every delivery and each of its attempts, newest first',
         params: IdParams,
         querystring: Type.Object(PageQuery),
-        response: { 200: { description: 'A page of deliveries', ...Page(Delivery) }, ...problems(400, 401, 403, 404) },
+        response: {
+          200: { description: 'A page of deliveries', ...Page(Ref(WebhookDelivery)) },
+          ...problems(400, 401, 403, 404),
+        },
       },
     },
     async (request) =>
