@@ -3,6 +3,7 @@ import { ApiError, getAll, getJson } from '../api.js';
 import { colourScale } from '../lib/colour.js';
 import { featureCatalogue } from '../lib/features.js';
 import { formatNumber } from '../lib/format.js';
+import { assessZPrime, rankByZPrime } from '../lib/qc.js';
 import { href } from '../router.js';
 import type { DoseResponseFit, Experiment, ImageResult, Job, PlateQc, WellResult } from '../types.js';
 import { DoseResponseChart } from './DoseResponseChart.js';
@@ -51,6 +52,7 @@ export function JobResults({ job }: { job: Job }) {
   const [featureId, setFeatureId] = useState('cellCount');
   const [plate, setPlate] = useState<string | null>(null);
   const [fitFeatureChoice, setFitFeature] = useState<string | null>(null);
+  const [allZPrimes, setAllZPrimes] = useState(false);
 
   useEffect(() => {
     loadResults(job).then(setData, (err: Error) => setError(err.message));
@@ -132,28 +134,7 @@ export function JobResults({ job }: { job: Job }) {
         ) : qc === null || qc.length === 0 ? (
           <p>No Z′ for this plate: it needs a plate map with at least two negative and two positive control wells.</p>
         ) : (
-          <div class="scroll">
-            <table class="compact">
-              <thead>
-                <tr>
-                  <th scope="col">Feature</th>
-                  <th scope="col">Z′</th>
-                  <th scope="col">Assessment</th>
-                </tr>
-              </thead>
-              <tbody>
-                {qc.map((q) => (
-                  <tr>
-                    <th scope="row">{q.feature}</th>
-                    <td>{formatNumber(q.zPrime)}</td>
-                    <td>
-                      {q.zPrime === null ? '–' : q.zPrime >= 0.5 ? 'excellent' : q.zPrime > 0 ? 'marginal' : 'unusable'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ZPrimeTable rows={qc} showAll={allZPrimes} onShowAll={setAllZPrimes} />
         )}
       </section>
 
@@ -224,6 +205,46 @@ export function JobResults({ job }: { job: Job }) {
             ))}
           </ul>
         </section>
+      )}
+    </>
+  );
+}
+
+/** Features that separate the controls, best first; the others (most shape features) behind a toggle. */
+function ZPrimeTable(props: { rows: PlateQc[]; showAll: boolean; onShowAll(show: boolean): void }) {
+  const { separating, others } = rankByZPrime(props.rows);
+  const shown = props.showAll ? [...separating, ...others] : separating;
+  return (
+    <>
+      {separating.length === 0 && <p>No feature separates the positive from the negative controls (Z′ ≤ 0).</p>}
+      {shown.length > 0 && (
+        <div class="scroll">
+          <table class="compact">
+            <thead>
+              <tr>
+                <th scope="col">Feature</th>
+                <th scope="col">Z′</th>
+                <th scope="col">Assessment</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((q) => (
+                <tr>
+                  <th scope="row">{q.feature}</th>
+                  <td>{formatNumber(q.zPrime)}</td>
+                  <td>{assessZPrime(q.zPrime)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {others.length > 0 && (
+        <p>
+          <button type="button" class="link" onClick={() => props.onShowAll(!props.showAll)}>
+            {props.showAll ? 'Hide' : 'Show'} the {others.length} features that do not separate the controls
+          </button>
+        </p>
       )}
     </>
   );

@@ -131,6 +131,10 @@ t.test('a demo job in the browser: live progress, heatmap, well drill-down with 
       : `EC50 per treatment (the fits did not load: ${await page.getByText(/^The fits could not be loaded/).textContent()})`,
   );
   await shot(page, 'job-heatmap.png');
+  const qcRows = page.getByRole('region', { name: 'Plate quality (Z′)' }).getByRole('row');
+  const separating = await qcRows.count();
+  await page.getByRole('button', { name: /features that do not separate the controls/ }).click();
+  t.ok((await qcRows.count()) > separating, 'features that do not separate the controls are listed on request');
 
   // Keyboard: a well is a focusable button that names its value.
   const b02 = plate.locator('button[data-well="B02"]');
