@@ -1,15 +1,8 @@
+import type { WellResultView } from '@platescale/api';
 import type { ApiClient } from './api-client.js';
 
-export interface WellRow {
-  plate: string;
-  well: string;
-  fields: number;
-  fieldsFailed: number;
-  cellCount: number;
-  meanCellCount: number | null;
-  meanArea: number | null;
-  [k: string]: unknown;
-}
+/** A well row as the API sends it (its response schema). */
+export type WellRow = WellResultView;
 
 /** Every page of a job's results at one level. */
 export async function fetchAll<T>(client: ApiClient, jobId: string, level: 'well' | 'image'): Promise<T[]> {

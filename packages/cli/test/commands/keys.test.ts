@@ -2,6 +2,7 @@
 
 import t from 'tap';
 import { openDatabase, tables } from '../../../db/src/index.js';
+import { captureOutput } from '../helpers/output.js';
 
 const home = t.testdir();
 const saved = { ...process.env };
@@ -12,20 +13,8 @@ process.env.PLATESCALE_HOME = home;
 delete process.env.DATABASE_URL;
 const { run } = await import('../../src/commands/keys.js');
 
-/** Runs `keys …` and returns its exit code and stdout. */
-async function keys(...args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await run(args), out };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+/** Runs `keys …`: its exit code and what it printed. */
+const keys = (...args: string[]) => captureOutput(() => run(args));
 
 /** What is stored, read while no command holds the embedded database. */
 async function storedKeys() {
@@ -38,7 +27,7 @@ async function storedKeys() {
 }
 
 t.test('keys create prints the key alone on the last line; only its hash is stored', async (t) => {
-  const { code, out } = await keys('create', '--tenant', 'lab-x', '--scopes', 'jobs:read,jobs:write');
+  const { code, stdout: out } = await keys('create', '--tenant', 'lab-x', '--scopes', 'jobs:read,jobs:write');
   t.equal(code, 0);
   const key = out.trimEnd().split('\n').at(-1)!;
   t.match(key, /^psk_[A-Za-z0-9_-]{32}$/);
@@ -53,21 +42,21 @@ t.test('keys create prints the key alone on the last line; only its hash is stor
 
 t.test("keys list shows a tenant's keys (never a secret); keys revoke revokes, idempotently", async (t) => {
   const created = await keys('create', '--tenant', 'lab-x', '--scopes', 'admin');
-  const key = created.out.trimEnd().split('\n').at(-1)!;
+  const key = created.stdout.trimEnd().split('\n').at(-1)!;
   await keys('create', '--tenant', 'lab-y', '--scopes', 'jobs:read');
 
-  const listed = JSON.parse((await keys('list', '--tenant', 'lab-x', '--json')).out);
+  const listed = JSON.parse((await keys('list', '--tenant', 'lab-x', '--json')).stdout);
   t.equal(listed.length, 2, "lab-x's two keys, not lab-y's");
   t.match(listed[0], { keyId: /^key_/, prefix: key.slice(0, 8), scopes: ['admin'], revokedAt: null });
   t.notOk(JSON.stringify(listed).includes(key));
 
   const revoked = await keys('revoke', listed[0].keyId);
   t.equal(revoked.code, 0);
-  t.match(revoked.out, new RegExp(`revoked key ${listed[0].keyId} of tenant lab-x at \\d{4}-`));
+  t.match(revoked.stdout, new RegExp(`revoked key ${listed[0].keyId} of tenant lab-x at \\d{4}-`));
   t.equal((await keys('revoke', listed[0].keyId)).code, 0, 'revoking again is fine');
   await t.rejects(keys('revoke', 'key_unknown'), { code: 'api_key_not_found' });
 
-  const table = (await keys('list', '--tenant', 'lab-x')).out.split('\n');
+  const table = (await keys('list', '--tenant', 'lab-x')).stdout.split('\n');
   t.match(table[0], /^key\s+prefix\s+scopes\s+created\s+revoked$/);
   t.equal(table.filter((l) => l.startsWith('key_')).length, 2);
   t.match(

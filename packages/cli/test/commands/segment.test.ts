@@ -2,18 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { run } from '../../src/commands/segment.js';
+import { captureOutput } from '../helpers/output.js';
+
+const quiet = async (args: string[]) => (await captureOutput(() => run(args))).code;
 
 const example = new URL('../../../../test/fixtures/example-human/', import.meta.url).pathname;
-
-async function quiet(args: string[]): Promise<number> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await run(args);
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 t.test('segment <dir> --channel 0 --json: the DNA image of the example field', async (t) => {
   const out = join(t.testdir(), 'out.json');

@@ -3,21 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { run } from '../../src/commands/sfn.js';
-
-async function capture(fn: () => Promise<number>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-  process.stdout.write = ((s: string) => out.push(String(s)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => err.push(String(s)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await fn();
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
+import { captureOutput } from '../helpers/output.js';
 
 t.test('sfn run: batches from a CSV ItemReader, a tolerated failure, ResultWriter files under --objects', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sfn-run-'));
@@ -65,7 +51,7 @@ t.test('sfn run: batches from a CSV ItemReader, a tolerated failure, ResultWrite
       },
     }),
   );
-  const { code, stdout } = await capture(() =>
+  const { code, stdout } = await captureOutput(() =>
     run([
       'run',
       join(dir, 'def.json'),
@@ -98,7 +84,7 @@ t.test('sfn run: a FAILED execution exits 1 with the error and cause on stderr',
     join(dir, 'def.yaml'),
     'StartAt: F\nStates:\n  F:\n    Type: Fail\n    Error: ErrorA\n    Cause: Kaiju attack\n',
   );
-  const { code, stdout, stderr } = await capture(() => run(['run', join(dir, 'def.yaml'), '--objects', dir]));
+  const { code, stdout, stderr } = await captureOutput(() => run(['run', join(dir, 'def.yaml'), '--objects', dir]));
   t.equal(code, 1);
   t.equal(stdout, '');
   t.match(stderr, /FAILED: ErrorA\nKaiju attack/);

@@ -6,20 +6,9 @@ import { paintStrokes } from '@platescale/trainer';
 import sharp from 'sharp';
 import t from 'tap';
 import { run } from '../../src/commands/train.js';
+import { captureOutput } from '../helpers/output.js';
 
-async function captured(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await run(args), out };
-  } finally {
-    process.stdout.write = write;
-  }
-}
+const captured = (args: string[]) => captureOutput(() => run(args));
 
 const dir = t.testdir();
 const SIZE = 160;
@@ -41,7 +30,7 @@ for (const seed of [1, 2]) {
 
 t.test('train --images … --labels … --out writes the model and prints the summary', async (t) => {
   const out = join(dir, 'model.onnx');
-  const { code, out: printed } = await captured([
+  const { code, stdout: printed } = await captured([
     '--images',
     ...images,
     '--labels',
@@ -64,7 +53,7 @@ t.test('train --images … --labels … --out writes the model and prints the su
 t.test('--classifier forest --trees N writes a random forest model', async (t) => {
   const out = join(dir, 'forest.onnx');
   const args = ['--images', ...images, '--labels', ...labels, '--out', out, '--classifier', 'forest', '--trees', '12'];
-  const { code, out: printed } = await captured(args);
+  const { code, stdout: printed } = await captured(args);
   t.equal(code, 0);
   t.match(JSON.parse(printed), { architecture: { classifier: 'forest', trees: 12, hidden: 0 } });
   t.match(readModelMetadata(readFileSync(out)), { 'platescale.classifier': 'forest 12 trees depth ≤ 10' });

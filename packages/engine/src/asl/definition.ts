@@ -14,36 +14,17 @@ const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/
 const COMMON = ['Type', 'Comment'];
 const FLOW = ['Next', 'End'];
 const IO = ['InputPath', 'OutputPath'];
+/** The fields every state that does work (Task, Map, Parallel) takes. */
+const WORK = [...COMMON, ...FLOW, ...IO, 'ResultPath', 'Parameters', 'ResultSelector', 'Retry', 'Catch'];
 const FIELDS: Record<string, string[]> = {
   Pass: [...COMMON, ...FLOW, ...IO, 'ResultPath', 'Parameters', 'Result'],
-  Task: [
-    ...COMMON,
-    ...FLOW,
-    ...IO,
-    'ResultPath',
-    'Parameters',
-    'ResultSelector',
-    'Retry',
-    'Catch',
-    'Resource',
-    'TimeoutSeconds',
-    'TimeoutSecondsPath',
-    'HeartbeatSeconds',
-    'HeartbeatSecondsPath',
-  ],
+  Task: [...WORK, 'Resource', 'TimeoutSeconds', 'TimeoutSecondsPath', 'HeartbeatSeconds', 'HeartbeatSecondsPath'],
   Choice: [...COMMON, ...IO, 'Choices', 'Default'],
   Wait: [...COMMON, ...FLOW, ...IO, 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath'],
   Succeed: [...COMMON, ...IO],
   Fail: [...COMMON, 'Error', 'ErrorPath', 'Cause', 'CausePath'],
   Map: [
-    ...COMMON,
-    ...FLOW,
-    ...IO,
-    'ResultPath',
-    'Parameters',
-    'ResultSelector',
-    'Retry',
-    'Catch',
+    ...WORK,
     'ItemsPath',
     'ItemSelector',
     'ItemProcessor',
@@ -59,7 +40,7 @@ const FIELDS: Record<string, string[]> = {
     'ToleratedFailureCountPath',
     'Label',
   ],
-  Parallel: [...COMMON, ...FLOW, ...IO, 'ResultPath', 'Parameters', 'ResultSelector', 'Retry', 'Catch', 'Branches'],
+  Parallel: [...WORK, 'Branches'],
 };
 const DISTRIBUTED_ONLY = [
   'ItemReader',

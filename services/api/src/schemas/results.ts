@@ -1,4 +1,4 @@
-import Type, { type TSchema } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { Nullable, StringMap } from './common.js';
 
 const Measures = {
@@ -49,6 +49,9 @@ export const WellResult = Type.Object(
     ],
   },
 );
+
+/** One row of GET /v1/jobs/{id}/results?level=well, as clients receive it. */
+export type WellResultView = Static<typeof WellResult>;
 
 export const ImageResult = Type.Object({
   plate: Type.String(),

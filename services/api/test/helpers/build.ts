@@ -64,6 +64,17 @@ export const EXPERIMENT = {
   channels: ['DNA', 'PH3', 'Cells'],
 } as const;
 
+/** POST /v1/jobs for EXPERIMENT on its DNA channel; returns the new job's id. */
+export async function submitJob(app: Awaited<ReturnType<typeof buildApp>>, headers: Record<string, string>) {
+  const reply = await app.inject({
+    method: 'POST',
+    url: '/v1/jobs',
+    headers,
+    payload: { experimentId: EXPERIMENT.experimentId, segmentationChannel: 'DNA' },
+  });
+  return (reply.json() as { jobId: string }).jobId;
+}
+
 /** What the aggregator and the completion-event consumer do when a job ends: results rows + final job row. */
 export async function finishJob(database: Database, jobId: string, wells: { well: string; cellCount: number }[]) {
   const { db } = database;

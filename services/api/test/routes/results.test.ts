@@ -2,7 +2,7 @@ import { createAggregateHandler } from '@platescale/aggregator';
 import type { ImageSummary, ObjectStore } from '@platescale/shared';
 import { designPlate, fieldCount } from '@platescale/synthetic';
 import t from 'tap';
-import { build, EXPERIMENT } from '../helpers/build.js';
+import { build, EXPERIMENT, submitJob } from '../helpers/build.js';
 
 const PLATE = 'SYNTH01';
 const design = designPlate();
@@ -57,14 +57,7 @@ const plateMap = design.wells.map(({ well, treatment, dose, unit, role }) => ({
   role,
 }));
 const put = await app.inject({ method: 'PUT', url: '/v1/experiments/AS_09125/plate-map', headers, payload: plateMap });
-const { jobId } = (
-  await app.inject({
-    method: 'POST',
-    url: '/v1/jobs',
-    headers,
-    payload: { experimentId: 'AS_09125', segmentationChannel: 'DNA' },
-  })
-).json();
+const jobId = await submitJob(app, headers);
 const objects = deps.objects.withBucket(deps.config.bucket);
 await createAggregateHandler({ db: deps.db.db, objects, events: deps.events })({
   jobId,

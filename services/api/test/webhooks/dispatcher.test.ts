@@ -2,7 +2,7 @@ import { ANALYSIS_EVENT_SOURCE, type AnalysisJobEventDetail } from '@platescale/
 import { Webhook } from 'standardwebhooks';
 import t from 'tap';
 import { createWebhookDispatcher } from '../../src/webhooks/dispatcher.js';
-import { build, EXPERIMENT } from '../helpers/build.js';
+import { build, EXPERIMENT, submitJob } from '../helpers/build.js';
 import { succeededDetail } from '../helpers/events.js';
 import { receiver, until } from '../helpers/receiver.js';
 
@@ -11,14 +11,7 @@ const headers = { authorization: auth };
 await app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: EXPERIMENT });
 
 async function completedJob() {
-  const { jobId } = (
-    await app.inject({
-      method: 'POST',
-      url: '/v1/jobs',
-      headers,
-      payload: { experimentId: 'AS_09125', segmentationChannel: 'DNA' },
-    })
-  ).json();
+  const jobId = await submitJob(app, headers);
   const detail = succeededDetail(jobId, 3);
 
   return {

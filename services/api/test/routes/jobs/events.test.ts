@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { build, EXPERIMENT, finishJob } from '../../helpers/build.js';
+import { build, EXPERIMENT, finishJob, submitJob } from '../../helpers/build.js';
 
 const { app, auth, fake, database } = await build(t);
 const headers = { authorization: auth };
@@ -17,14 +17,7 @@ function parse(stream: string) {
 }
 
 t.test('progress snapshots while running, then the terminal event; resumable with Last-Event-ID', async (t) => {
-  const { jobId } = (
-    await app.inject({
-      method: 'POST',
-      url: '/v1/jobs',
-      headers,
-      payload: { experimentId: 'AS_09125', segmentationChannel: 'DNA' },
-    })
-  ).json();
+  const jobId = await submitJob(app, headers);
   fake.setCounts(jobId, { total: 4, succeeded: 1, running: 1, pending: 2 });
   const progress = (async () => {
     await sleep(700);
