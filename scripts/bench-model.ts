@@ -10,8 +10,8 @@ import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_PATH, toUnitFloat } from '../packages/segmentation/src/index.js';
 import { renderField } from '../packages/synthetic/src/index.js';
-import { DEFAULT_MODEL_PATH, toUnitFloat } from '../services/segmenter/src/index.js';
 
 // The root package has no onnxruntime (nor its types): take the segmenter's, typed as far as used here.
 interface Session {
@@ -20,7 +20,7 @@ interface Session {
   run(feeds: Record<string, unknown>, outputs: string[]): Promise<unknown>;
   release(): Promise<void>;
 }
-const ort = createRequire(new URL('../services/segmenter/package.json', import.meta.url))('onnxruntime-node') as {
+const ort = createRequire(new URL('../packages/segmentation/package.json', import.meta.url))('onnxruntime-node') as {
   InferenceSession: { create(bytes: Uint8Array, options: object): Promise<Session> };
   Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
 };

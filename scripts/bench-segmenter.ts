@@ -23,11 +23,11 @@ import { parseArgs } from 'node:util';
 // One libvips thread, like one ONNX thread: read before sharp initialises, hence the dynamic imports.
 process.env.VIPS_CONCURRENCY = '1';
 const { encodeTiff, renderField } = await import('../packages/synthetic/src/index.js');
-const { matchObjects } = await import('../services/segmenter/src/evaluate.js');
+const { matchObjects } = await import('../packages/segmentation/src/evaluate.js');
 const { DEFAULT_MODEL_PATH, DEFAULT_SEGMENTER_OPTIONS, decodeImage, ModelCache, segmentImageSet, summarize } =
-  await import('../services/segmenter/src/index.js');
-const { encodeMask, encodeObjects } = await import('../services/segmenter/src/outputs.js');
-type SegmentationModel = import('../services/segmenter/src/index.js').SegmentationModel;
+  await import('../packages/segmentation/src/index.js');
+const { encodeMask, encodeObjects } = await import('../packages/segmentation/src/outputs.js');
+type SegmentationModel = import('../packages/segmentation/src/index.js').SegmentationModel;
 
 const { values } = parseArgs({
   options: {

@@ -19,7 +19,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-
+// The segmenter's scorer (not part of its package API): the same F1 its own benchmark reports.
+import { matchObjects } from '../packages/segmentation/src/evaluate.js';
+import {
+  DEFAULT_MODEL_PATH,
+  DEFAULT_SEGMENT_OPTIONS,
+  ModelCache,
+  segmentImageSet,
+} from '../packages/segmentation/src/index.js';
 import { encodeTiff } from '../packages/synthetic/src/index.js';
 import {
   type ClassifierRequest,
@@ -31,17 +38,9 @@ import {
   syntheticFields,
   trainPixelClassifier,
 } from '../packages/trainer/src/index.js';
-// The segmenter's scorer (not part of its package API): the same F1 its own benchmark reports.
-import { matchObjects } from '../services/segmenter/src/evaluate.js';
-import {
-  DEFAULT_MODEL_PATH,
-  DEFAULT_SEGMENT_OPTIONS,
-  ModelCache,
-  segmentImageSet,
-} from '../services/segmenter/src/index.js';
 
 // The root package has no onnxruntime: take the segmenter's, the module its sessions' tensors must come from.
-const { Tensor } = createRequire(new URL('../services/segmenter/package.json', import.meta.url))('onnxruntime-node');
+const { Tensor } = createRequire(new URL('../packages/segmentation/package.json', import.meta.url))('onnxruntime-node');
 
 const { values } = parseArgs({
   options: { json: { type: 'string' }, 'held-out': { type: 'string', default: '10' }, compare: { type: 'boolean' } },

@@ -2,7 +2,7 @@
  * Writes the base nuclei model — the one the segmenter runs when a job names none — trained by the trainer from
  * generated images with known masks (`trainBaseModel` in packages/trainer/src/base-model.ts).
  *
- *   npm run build:base-model [-- --out FILE]   (default services/segmenter/models/nuclei-default.onnx)
+ *   npm run build:base-model [-- --out FILE]   (default packages/segmentation/models/nuclei-default.onnx)
  *       [--sigmas 0.7,1,1.6,3.5,5,10] [--features gaussian,gradientMagnitude,hessianMax,hessianMin] [--hidden N]
  *
  * The flags build other banks (docs/segmenter.md compares them); without them, the shipped default.
@@ -12,8 +12,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_PATH } from '../packages/segmentation/src/index.js';
 import { BASE_MODEL_BANK, type FeatureKind, trainBaseModel } from '../packages/trainer/src/index.js';
-import { DEFAULT_MODEL_PATH } from '../services/segmenter/src/index.js';
 
 const { values } = parseArgs({
   options: {

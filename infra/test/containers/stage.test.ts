@@ -51,7 +51,7 @@ t.test('segmenter image: transpiled closure, the default model, a loadable handl
   const { out, result } = await staged(t, 'segmenter');
   t.ok(result.packages.includes('services/segmenter'));
   t.notOk(result.packages.includes('services/api'), 'only the segmenter closure');
-  t.ok(result.assets.includes('services/segmenter/models/nuclei-default.onnx'));
+  t.ok(result.assets.includes('packages/segmentation/models/nuclei-default.onnx'));
   const manifest = JSON.parse(await readFile(join(out, 'packages/shared/package.json'), 'utf8'));
   t.same(manifest.exports, { '.': './src/index.js' });
   t.notOk('devDependencies' in manifest);

@@ -4,7 +4,7 @@ import {
   type GreyImage,
   ImageDecodeError,
   toUnitFloat,
-} from '@platescale/segmenter';
+} from '@platescale/segmentation';
 import { NotAnImageError, TrainingInputError } from './errors.js';
 import type { Planes } from './features/extract.js';
 import type { LabelledImage } from './train.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readModelMetadata } from '@platescale/onnx';
-import { GRAPH_OPTIMIZATION_LEVEL, MODEL_METADATA } from '@platescale/segmenter';
+import { GRAPH_OPTIMIZATION_LEVEL, MODEL_METADATA } from '@platescale/segmentation';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { TrainingInputError } from './errors.js';

@@ -1,4 +1,4 @@
-import { toUnitFloat } from '@platescale/segmenter';
+import { toUnitFloat } from '@platescale/segmentation';
 import { renderField } from '@platescale/synthetic';
 import { paintStrokes } from './strokes.js';
 import type { LabelledImage } from './train.js';

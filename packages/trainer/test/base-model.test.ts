@@ -7,7 +7,7 @@ import {
   ModelCache,
   segmentImageSet,
   toUnitFloat,
-} from '@platescale/segmenter';
+} from '@platescale/segmentation';
 import t from 'tap';
 import { BASE_MODEL_BANK, trainBaseModel } from '../src/base-model.js';
 import { classifyPixels } from '../src/predict.js';

@@ -1,4 +1,14 @@
 import {
+  analyzeImageSet,
+  DEFAULT_SEGMENTER_OPTIONS,
+  encodeMask,
+  encodeObjects,
+  ImageDecodeError,
+  ModelCache,
+  type SegmentationModel,
+  type SegmenterOptions,
+} from '@platescale/segmentation';
+import {
   type ImageResult,
   type ImageSet,
   ObjectNotFoundError,
@@ -9,29 +19,16 @@ import {
   type SegmentBatchResult,
   UnavailableError,
 } from '@platescale/shared';
-import { decodeImage } from './decode.js';
-import { ImageDecodeError, ImageSetError } from './errors.js';
-import type { ChannelImage } from './measure.js';
-import type { SegmentationModel } from './model.js';
-import { ModelCache } from './model-cache.js';
-import { encodeMask, encodeObjects, outputKeys } from './outputs.js';
+import { outputKeys } from './output-keys.js';
 import { fitPayload } from './payload.js';
-import { DEFAULT_SEGMENT_OPTIONS, type SegmentOptions, segmentImageSet } from './segment.js';
-import { summarize } from './summary.js';
 
-export interface SegmenterOptions extends SegmentOptions {
-  /** Images over this many pixels fail their item (decompression-bomb guard). */
-  maxPixels: number;
-  /** Page of multi-page TIFFs to segment. */
-  page: number;
+export interface SegmentHandlerOptions extends SegmenterOptions {
   /** Write the per-object table and the label mask of every image set to the object store. */
   writeOutputs: boolean;
 }
 
-export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
-  ...DEFAULT_SEGMENT_OPTIONS,
-  maxPixels: 64 * 1024 * 1024,
-  page: 0,
+export const DEFAULT_SEGMENT_HANDLER_OPTIONS: SegmentHandlerOptions = {
+  ...DEFAULT_SEGMENTER_OPTIONS,
   writeOutputs: true,
 };
 
@@ -39,7 +36,7 @@ export interface SegmentHandlerDeps {
   objects: ObjectStore;
   /** Shared across handlers of one worker; a new cache per handler otherwise. */
   models?: ModelCache;
-  options?: Partial<SegmenterOptions>;
+  options?: Partial<SegmentHandlerOptions>;
 }
 
 /** Errors that a retry can fix leave the handler (the ASL retries UnavailableError); anything else fails one item. */
@@ -62,48 +59,22 @@ async function processImageSet(
   model: SegmentationModel,
   batch: SegmentBatchInput,
   set: ImageSet,
-  opts: SegmenterOptions,
+  opts: SegmentHandlerOptions,
 ): Promise<ImageResult> {
   const started = performance.now();
-  const segKey = set.images[batch.segmentationChannel];
-  if (!segKey) {
-    throw new ImageSetError(
-      `image set has no '${batch.segmentationChannel}' channel (has: ${Object.keys(set.images).join(', ')})`,
-    );
-  }
-  const names = Object.keys(set.images);
-  const decoded = await Promise.all(
-    names.map(async (name) => {
-      const key = set.images[name]!;
-      return { name, key, image: await decodeImage(key, await readImage(store, key), opts) };
-    }),
+  const files = await Promise.all(
+    Object.entries(set.images).map(async ([channel, key]) => ({
+      channel,
+      file: key,
+      bytes: await readImage(store, key),
+    })),
   );
-  const { width, height } = decoded.find((d) => d.key === segKey)!.image;
-  const odd = decoded.find((d) => d.image.width !== width || d.image.height !== height);
-  if (odd) {
-    throw new ImageSetError(
-      `'${odd.key}' is ${odd.image.width}x${odd.image.height}, the segmentation channel is ${width}x${height}`,
-    );
-  }
-  const channels: ChannelImage[] = decoded.map((d) => ({
-    name: d.name,
-    data: d.image.data,
-    scale: 1 / d.image.maxValue,
-  }));
-  const seg = await segmentImageSet(
-    model,
-    channels[names.indexOf(batch.segmentationChannel)]!,
-    channels,
-    width,
-    height,
-    opts,
-  );
-  const m = summarize(seg.table, seg.objects, names);
+  const { segmentation, measurements } = await analyzeImageSet(model, files, batch.segmentationChannel, opts);
   const keys = opts.writeOutputs ? outputKeys(batch.resultsPrefix, set) : undefined;
   if (keys) {
     await Promise.all([
-      store.put(keys.objectsKey, encodeObjects(seg), { contentType: 'application/x-ndjson' }),
-      encodeMask(seg).then((png) => store.put(keys.maskKey, png, { contentType: 'image/png' })),
+      store.put(keys.objectsKey, encodeObjects(segmentation), { contentType: 'application/x-ndjson' }),
+      encodeMask(segmentation).then((png) => store.put(keys.maskKey, png, { contentType: 'image/png' })),
     ]);
   }
   return {
@@ -111,7 +82,7 @@ async function processImageSet(
     well: set.well,
     field: set.field,
     ok: true,
-    ...m,
+    ...measurements,
     ...keys,
     seconds: Math.round(performance.now() - started) / 1000,
   };
@@ -137,7 +108,7 @@ export function createSegmentHandler(
   deps: SegmentHandlerDeps,
 ): (event: SegmentBatchEvent) => Promise<SegmentBatchResult> {
   const models = deps.models ?? new ModelCache();
-  const opts: SegmenterOptions = { ...DEFAULT_SEGMENTER_OPTIONS, ...deps.options };
+  const opts: SegmentHandlerOptions = { ...DEFAULT_SEGMENT_HANDLER_OPTIONS, ...deps.options };
   return async (event) => {
     const store = deps.objects.withBucket(event.BatchInput.bucket);
     let model: SegmentationModel | undefined;

@@ -1,24 +1,16 @@
 /**
- * @platescale/segmenter — decode image sets, run an ONNX segmentation model, split and measure objects.
- * Entry points: `createSegmentHandler` (the Lambda logic), `segmenterWorkerUrl` (the piscina worker module,
- * default export = one batch), `src/lambda.ts` (`handler`, the AWS entry).
+ * @platescale/segmenter — the edge that runs the segmentation core (@platescale/segmentation) on a
+ * Distributed Map batch: `createSegmentHandler` (the Lambda logic), `segmenterWorkerUrl` (the piscina worker
+ * module, default export = one batch), `src/lambda.ts` (`handler`, the AWS entry).
  */
 
-export { decodeImage, type GreyImage, toUnitFloat } from './decode.js';
-export { ImageDecodeError, ImageSetError, ImageTooLargeError, ModelContractError, SegmenterError } from './errors.js';
-export { type Agreement, matchObjects } from './evaluate.js';
 export {
   createSegmentHandler,
-  DEFAULT_SEGMENTER_OPTIONS,
-  type SegmenterOptions,
+  DEFAULT_SEGMENT_HANDLER_OPTIONS,
   type SegmentHandlerDeps,
+  type SegmentHandlerOptions,
 } from './handler.js';
-export { type ChannelImage, INTENSITY_FEATURES, type ObjectTable, SHAPE_FEATURES } from './measure.js';
-export { MODEL_METADATA } from './metadata.js';
-export { GRAPH_OPTIMIZATION_LEVEL, type SegmentationModel, type ThresholdMethod } from './model.js';
-export { DEFAULT_MODEL_PATH, ModelCache } from './model-cache.js';
-export { DEFAULT_SEGMENT_OPTIONS, type Segmentation, type SegmentOptions, segmentImageSet } from './segment.js';
-export { type ImageMeasurements, objectsToJsonl, round, summarize } from './summary.js';
+export { fitPayload, PAYLOAD_BUDGET_BYTES } from './payload.js';
 
 /** The module a piscina pool loads (default export: SegmentBatchEvent → SegmentBatchResult). */
 export const segmenterWorkerUrl = new URL('./worker.ts', import.meta.url);

@@ -1,10 +1,10 @@
 import { gunzipSync } from 'node:zlib';
+import { decodeImage } from '@platescale/segmentation';
 import type { ImageFailure, ImageSummary, SegmentBatchEvent } from '@platescale/shared';
 import { UnavailableError } from '@platescale/shared';
 import t from 'tap';
-import { decodeImage } from '../src/decode.js';
+import { discField, encode, grid } from '../../../packages/segmentation/test/helpers/images.js';
 import { createSegmentHandler } from '../src/handler.js';
-import { discField, encode, grid } from './helpers/images.js';
 import { createMemoryStore } from './helpers/memory-store.js';
 
 const W = 128;

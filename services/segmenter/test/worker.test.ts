@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createFilesystemObjectStore } from '@platescale/adapters';
 import type { SegmentBatchEvent } from '@platescale/shared';
 import t from 'tap';
-import { discField, encode, grid } from './helpers/images.js';
+import { discField, encode, grid } from '../../../packages/segmentation/test/helpers/images.js';
 
 t.test('the piscina worker module and the Lambda entry segment a batch from the configured store', async (t) => {
   const home = await mkdtemp(join(tmpdir(), 'segmenter-worker-'));

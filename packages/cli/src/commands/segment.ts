@@ -8,7 +8,7 @@ import {
   segmentImageSet,
   summarize,
   toUnitFloat,
-} from '@platescale/segmenter';
+} from '@platescale/segmentation';
 import { parseImageName, ValidationError } from '@platescale/shared';
 import { parseCommandArgs } from '../lib/args.js';
 import { loadModelRef } from '../lib/model-ref.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createObjectStore } from '@platescale/adapters';
 import { openConfiguredDatabase, tables } from '@platescale/db';
-import { DEFAULT_MODEL_PATH, type ModelCache, type SegmentationModel } from '@platescale/segmenter';
+import { DEFAULT_MODEL_PATH, type ModelCache, type SegmentationModel } from '@platescale/segmentation';
 import { loadConfig, ValidationError } from '@platescale/shared';
 import { eq } from 'drizzle-orm';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createObjectStore } from '@platescale/adapters';
 import { openConfiguredDatabase, tables } from '@platescale/db';
-import { DEFAULT_MODEL_PATH, ModelCache } from '@platescale/segmenter';
+import { DEFAULT_MODEL_PATH, ModelCache } from '@platescale/segmentation';
 import { loadConfig, ValidationError } from '@platescale/shared';
 import t from 'tap';
 import { loadModelRef } from '../../src/lib/model-ref.js';

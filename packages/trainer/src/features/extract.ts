@@ -1,5 +1,5 @@
 import { encodeModel, GraphBuilder } from '@platescale/onnx';
-import { GRAPH_OPTIMIZATION_LEVEL } from '@platescale/segmenter';
+import { GRAPH_OPTIMIZATION_LEVEL } from '@platescale/segmentation';
 import ort from 'onnxruntime-node';
 import { addFeatureBank, FEATURE_KINDS, type FeatureKind } from './bank.js';
 import type { Normalization } from './normalize.js';

@@ -1,5 +1,5 @@
 import { attr, encodeModel, GraphBuilder, tensor } from '@platescale/onnx';
-import { MODEL_METADATA } from '@platescale/segmenter';
+import { MODEL_METADATA } from '@platescale/segmentation';
 import type { Forest } from '../classifier/forest.js';
 import type { ClassifierHead } from '../classifier/head.js';
 import type { DenseLayer, Mlp } from '../classifier/mlp.js';

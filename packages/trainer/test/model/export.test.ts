@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readModelMetadata } from '@platescale/onnx';
-import { DEFAULT_SEGMENT_OPTIONS, ModelCache, segmentImageSet } from '@platescale/segmenter';
+import { DEFAULT_SEGMENT_OPTIONS, ModelCache, segmentImageSet } from '@platescale/segmentation';
 import t from 'tap';
 import { classProbabilities } from '../../src/classifier/head.js';
 import { featuresAt } from '../../src/features/extract.js';

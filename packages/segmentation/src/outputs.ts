@@ -1,17 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import type { ImageSet } from '@platescale/shared';
 import sharp from 'sharp';
 import type { Segmentation } from './segment.js';
 import { objectsToJsonl } from './summary.js';
-
-/** Where one image set's per-object table and label mask go under the job's results prefix. */
-export function outputKeys(resultsPrefix: string, set: ImageSet): { objectsKey: string; maskKey: string } {
-  const base = `${set.plate}/${set.well}/f${set.field}`;
-  return {
-    objectsKey: `${resultsPrefix}objects/${base}.jsonl.gz`,
-    maskKey: `${resultsPrefix}masks/${base}.png`,
-  };
-}
 
 /** The per-object table as gzipped JSON Lines (level 3: half the CPU of level 6 for 15 % more bytes). */
 export function encodeObjects(seg: Segmentation): Buffer {

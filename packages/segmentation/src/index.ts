@@ -1,0 +1,29 @@
+/**
+ * @platescale/segmentation — the segmentation core: decode channel images, run an ONNX segmentation model,
+ * separate touching objects, measure every object on every channel. It does no I/O beyond the bytes it is
+ * given; services/segmenter (Lambda and local worker), the trainer and the CLI build on it.
+ */
+
+export { type DecodeOptions, decodeImage, type GreyImage, toUnitFloat } from './decode.js';
+export {
+  ImageDecodeError,
+  ImageSetError,
+  ImageTooLargeError,
+  ModelContractError,
+  SegmentationError,
+} from './errors.js';
+export { type Agreement, matchObjects } from './evaluate.js';
+export {
+  analyzeImageSet,
+  type ChannelFile,
+  DEFAULT_SEGMENTER_OPTIONS,
+  type ImageSetAnalysis,
+  type SegmenterOptions,
+} from './image-set.js';
+export { type ChannelImage, INTENSITY_FEATURES, type ObjectTable, SHAPE_FEATURES } from './measure.js';
+export { MODEL_METADATA } from './metadata.js';
+export { GRAPH_OPTIMIZATION_LEVEL, type SegmentationModel, type ThresholdMethod } from './model.js';
+export { DEFAULT_MODEL_PATH, ModelCache } from './model-cache.js';
+export { encodeMask, encodeObjects } from './outputs.js';
+export { DEFAULT_SEGMENT_OPTIONS, type Segmentation, type SegmentOptions, segmentImageSet } from './segment.js';
+export { type ImageMeasurements, objectsToJsonl, round, summarize } from './summary.js';
