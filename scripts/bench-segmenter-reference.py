@@ -10,29 +10,25 @@ time.process_time() around the analysis of every image (reading the files includ
 benchmark keeps the best round, as it does for its own pipeline.
 """
 import json
+import os
 import sys
 import time
 
 import numpy as np
 from scipy import ndimage as ndi
-from skimage import feature, filters, io, measure, morphology, segmentation
+from skimage import measure
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'reference'))
+from nuclei import read_unit, segment  # noqa: E402
 
 SHAPE = ('label', 'area', 'perimeter', 'eccentricity', 'solidity', 'extent', 'major_axis_length',
          'minor_axis_length', 'orientation', 'equivalent_diameter', 'centroid')
 
 
 def analyse(dna_path, stain_path):
-    dna = io.imread(dna_path).astype(np.float32) / 65535
-    stain = io.imread(stain_path).astype(np.float32) / 65535
-    smooth = filters.gaussian(dna, 1)
-    mask = ndi.binary_fill_holes(smooth > filters.threshold_otsu(smooth))
-    distance = ndi.distance_transform_edt(mask)
-    coords = feature.peak_local_max(distance, min_distance=5, labels=measure.label(mask))
-    markers = np.zeros(mask.shape, dtype=np.int32)
-    markers[tuple(coords.T)] = np.arange(1, len(coords) + 1)
-    labels = segmentation.watershed(-distance, markers, mask=mask)
-    labels = morphology.remove_small_objects(labels, 30)
-    labels, _, _ = segmentation.relabel_sequential(labels)
+    dna = read_unit(dna_path)
+    stain = read_unit(stain_path)
+    labels = segment(dna)
     table = measure.regionprops_table(labels, properties=SHAPE)
     index = np.arange(1, labels.max() + 1)
     for image in (dna, stain):

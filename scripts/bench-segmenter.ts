@@ -13,12 +13,13 @@
  * thread), best of 3 passes over the images for both: on a shared machine wall time measures the neighbours
  * too, so it is reported beside, with the load.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { findPython, SINGLE_THREAD_ENV } from './lib/reference-python.js';
 
 // One libvips thread, like one ONNX thread: read before sharp initialises, hence the dynamic imports.
 process.env.VIPS_CONCURRENCY = '1';
@@ -79,20 +80,6 @@ async function renderTo(dir: string, name: string, size: number, seed: number, c
   await writeFile(field.dna, await encodeTiff(f.channels[0], size, size, 16, 'none'));
   await writeFile(field.stain, await encodeTiff(f.channels[1], size, size, 16, 'none'));
   return { ...field, truth: f.labels, count: f.count };
-}
-
-function findPython(): string | undefined {
-  const works = (py: string) => spawnSync(py, ['-c', 'import skimage'], { stdio: 'ignore' }).status === 0;
-  const candidates = ['python3', '/usr/bin/python3'];
-  const found = candidates.find(works);
-  if (found) return found;
-  if (process.getuid?.() !== 0) return undefined;
-  process.stderr.write('installing python3-skimage with apt for the reference pipeline…\n');
-  spawnSync('apt-get', ['install', '-y', '-q', 'python3-skimage'], {
-    stdio: 'ignore',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return candidates.find(works);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -168,10 +155,9 @@ try {
     const out = join(dir, 'reference.json');
     await writeFile(manifest, JSON.stringify({ images: fields.map(({ name, dna, stain }) => ({ name, dna, stain })) }));
     const script = fileURLToPath(new URL('./bench-segmenter-reference.py', import.meta.url));
-    const single = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
     execFileSync(python, [script, manifest, out, String(ROUNDS)], {
       stdio: 'inherit',
-      env: { ...process.env, ...single },
+      env: { ...process.env, ...SINGLE_THREAD_ENV },
     });
     const res = JSON.parse(await readFile(out, 'utf8')) as { roundCpuSeconds: number[]; counts: number[] };
     const refLabels = await Promise.all(

@@ -12,7 +12,15 @@ export {
   ModelContractError,
   SegmentationError,
 } from './errors.js';
-export { type Agreement, matchObjects } from './evaluate.js';
+export {
+  type Agreement,
+  DSB_THRESHOLDS,
+  matchObjects,
+  type ObjectScores,
+  type SetScores,
+  scoreObjects,
+  summarizeScores,
+} from './evaluate.js';
 export {
   analyzeImageSet,
   type ChannelFile,
@@ -27,3 +35,13 @@ export { DEFAULT_MODEL_PATH, ModelCache } from './model-cache.js';
 export { encodeMask, encodeObjects } from './outputs.js';
 export { DEFAULT_SEGMENT_OPTIONS, type Segmentation, type SegmentOptions, segmentImageSet } from './segment.js';
 export { type ImageMeasurements, objectsToJsonl, round, summarize } from './summary.js';
+export {
+  HIGH_PERCENTILE,
+  LOW_PERCENTILE,
+  MIN_RANGE_IN_NOISE_SIGMAS,
+  type Normalization,
+  normalizationOf,
+  normalizeImage,
+} from './normalize.js';
+export { resample, scaledSize } from './resample.js';
+export { blobDiameter, DIAMETER_CALIBRATION, type DiameterEstimate, estimateDiameter } from './diameter.js';

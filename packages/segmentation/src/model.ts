@@ -17,13 +17,23 @@ export interface SegmentationModel {
   channels: number;
   /** Their names, when the model declares them: image-set channels of these names are fed in this order. */
   channelNames?: string[];
-  output: 'probability' | 'logits' | 'intensity';
+  output: 'probability' | 'logits' | 'intensity' | 'classes';
+  /** Output 'classes': the class of each output plane (background, interior, boundary). */
+  classes?: string[];
+  /** 'normalized': the segmenter normalises each channel (normalizeImage) before the model; 'raw': samples / format maximum. */
+  input: 'raw' | 'normalized';
+  /** Nucleus diameter (px) the model works at; images are rescaled to it. Unset: the model runs at the image's scale. */
+  diameter?: number;
+  /** Input height and width are padded to multiples of this. */
+  multiple: number;
   threshold: ThresholdMethod;
   halo: number;
   objects: string;
 }
 
-const OUTPUT_KINDS = new Set(['probability', 'logits', 'intensity']);
+const OUTPUT_KINDS = new Set(['probability', 'logits', 'intensity', 'classes']);
+/** Planes a 'classes' model must name. */
+export const INSTANCE_CLASSES = ['background', 'interior', 'boundary'] as const;
 
 function isStaticOrDynamic(d: number | string | undefined, expected?: number): boolean {
   return typeof d === 'string' || d === -1 || (typeof d === 'number' && (expected === undefined || d === expected));
@@ -38,7 +48,8 @@ export const GRAPH_OPTIMIZATION_LEVEL = 'extended';
 
 /**
  * Creates the onnxruntime session (one intra-op thread: the pool runs one worker per core) and checks the
- * contract: one float32 input [1, C, H, W], one float32 output [1, 1, H, W] (or [1, H, W]).
+ * contract: one float32 input [1, C, H, W]; the first output float32 [1, 1, H, W] (or [1, H, W]), or for
+ * output 'classes' [1, K, H, W] with K the classes its metadata names (background, interior, boundary).
  */
 export async function loadModel(name: string, bytes: Uint8Array): Promise<SegmentationModel> {
   let session: ort.InferenceSession;
@@ -70,14 +81,26 @@ export async function loadModel(name: string, bytes: Uint8Array): Promise<Segmen
   if (inShape.length !== 4 || !isStaticOrDynamic(inShape[0], 1)) {
     fail(`input must be [1,C,H,W], found [${inShape.join(',')}]`);
   }
-  const okOut =
-    (outShape.length === 4 && isStaticOrDynamic(outShape[0], 1) && isStaticOrDynamic(outShape[1], 1)) ||
-    (outShape.length === 3 && isStaticOrDynamic(outShape[0], 1));
-  if (!okOut) fail(`output must be [1,1,H,W] or [1,H,W], found [${outShape.join(',')}]`);
-
   const meta = readModelMetadata(bytes);
   const kind = meta[MODEL_METADATA.output] ?? 'probability';
-  if (!OUTPUT_KINDS.has(kind)) fail(`${MODEL_METADATA.output} must be probability, logits or intensity`);
+  if (!OUTPUT_KINDS.has(kind)) fail(`${MODEL_METADATA.output} must be probability, logits, intensity or classes`);
+  const classes = kind === 'classes' ? parseNames(meta[MODEL_METADATA.classes]) : undefined;
+  if (kind === 'classes' && !INSTANCE_CLASSES.every((c) => classes?.includes(c))) {
+    fail(`${MODEL_METADATA.classes} must name ${INSTANCE_CLASSES.join(', ')}`);
+  }
+  const planes = classes?.length ?? 1;
+  const okOut =
+    (outShape.length === 4 && isStaticOrDynamic(outShape[0], 1) && isStaticOrDynamic(outShape[1], planes)) ||
+    (planes === 1 && outShape.length === 3 && isStaticOrDynamic(outShape[0], 1));
+  if (!okOut) {
+    fail(`output must be [1,${planes},H,W]${planes === 1 ? ' or [1,H,W]' : ''}, found [${outShape.join(',')}]`);
+  }
+  const inputKind = meta[MODEL_METADATA.input] ?? 'raw';
+  if (inputKind !== 'raw' && inputKind !== 'normalized') fail(`${MODEL_METADATA.input} must be raw or normalized`);
+  const diameter = meta[MODEL_METADATA.diameter] === undefined ? undefined : Number(meta[MODEL_METADATA.diameter]);
+  if (diameter !== undefined && !(diameter >= 2 && diameter <= 512)) fail(`${MODEL_METADATA.diameter} must be 2–512 px`);
+  const multiple = Number(meta[MODEL_METADATA.multiple] ?? 1);
+  if (!Number.isInteger(multiple) || multiple < 1 || multiple > 256) fail(`${MODEL_METADATA.multiple} must be 1–256`);
   const thr = meta[MODEL_METADATA.threshold] ?? (kind === 'intensity' ? 'li' : '0.5');
   const threshold: ThresholdMethod = thr === 'li' || thr === 'otsu' ? thr : Number(thr);
   if (typeof threshold === 'number' && !(threshold > 0 && threshold < 1)) {
@@ -92,6 +115,10 @@ export async function loadModel(name: string, bytes: Uint8Array): Promise<Segmen
     outputName: output.name,
     channels: typeof c === 'number' && c > 0 ? c : 1,
     output: kind as SegmentationModel['output'],
+    input: inputKind as SegmentationModel['input'],
+    multiple,
+    ...(classes ? { classes } : {}),
+    ...(diameter !== undefined ? { diameter } : {}),
     threshold,
     halo: Math.max(0, Number(meta[MODEL_METADATA.halo] ?? 32) || 0),
     objects: meta[MODEL_METADATA.objects] ?? 'Nuclei',
@@ -111,8 +138,9 @@ function parseNames(json: string | undefined): string[] | undefined {
 
 /**
  * Runs the model over the image in overlapping tiles (tile side `tileSize` plus the model's halo on each
- * side), so memory stays bounded on large images; only each tile's core is kept. Inputs are planar
- * channels scaled to [0, 1]; the result is the model's output map, full size.
+ * side, each padded by edge replication to the model's size multiple), so memory stays bounded on large images;
+ * only each tile's core is kept. Inputs are planar channels; the result is one full-size plane per output
+ * channel (one for a foreground map, K for 'classes').
  */
 export async function predict(
   model: SegmentationModel,
@@ -120,11 +148,12 @@ export async function predict(
   width: number,
   height: number,
   tileSize: number,
-): Promise<Float32Array> {
+): Promise<Float32Array[]> {
   const c = channels.length;
-  // A single tile's output is the map itself; only a tiled image needs the assembled copy.
-  const out = new Float32Array(width <= tileSize && height <= tileSize ? 0 : width * height);
-  const halo = model.halo;
+  const planes = model.classes?.length ?? 1;
+  const m = model.multiple;
+  let out: Float32Array[] | undefined;
+  const halo = width <= tileSize && height <= tileSize ? 0 : Math.ceil(model.halo / m) * m;
   for (let ty = 0; ty < height; ty += tileSize) {
     for (let tx = 0; tx < width; tx += tileSize) {
       const x0 = Math.max(0, tx - halo);
@@ -133,34 +162,40 @@ export async function predict(
       const y1 = Math.min(height, ty + tileSize + halo);
       const tw = x1 - x0;
       const th = y1 - y0;
-      const whole = tw === width && th === height;
-      const input = whole && c === 1 ? channels[0]! : new Float32Array(c * tw * th);
+      const pw = Math.ceil(tw / m) * m;
+      const ph = Math.ceil(th / m) * m;
+      const whole = tw === width && th === height && pw === tw && ph === th;
+      const input = whole && c === 1 ? channels[0]! : new Float32Array(c * pw * ph);
       if (input !== channels[0]) {
         for (let k = 0; k < c; k++) {
           const src = channels[k]!;
-          for (let y = 0; y < th; y++) {
-            const from = (y0 + y) * width + x0;
-            input.set(src.subarray(from, from + tw), (k * th + y) * tw);
+          for (let y = 0; y < ph; y++) {
+            const from = (y0 + Math.min(y, th - 1)) * width + x0;
+            const to = (k * ph + y) * pw;
+            input.set(src.subarray(from, from + tw), to);
+            for (let x = tw; x < pw; x++) input[to + x] = src[from + tw - 1]!;
           }
         }
       }
-      const feeds = { [model.inputName]: new ort.Tensor('float32', input, [1, c, th, tw]) };
+      const feeds = { [model.inputName]: new ort.Tensor('float32', input, [1, c, ph, pw]) };
       const result = await model.session.run(feeds, [model.outputName]);
-      const map = result[model.outputName]!;
-      const data = map.data as Float32Array;
-      if (data.length !== tw * th) {
-        throw new ModelContractError(model.id, `output has ${data.length} values for a ${tw}x${th} input`);
+      const data = result[model.outputName]!.data as Float32Array;
+      if (data.length !== planes * pw * ph) {
+        throw new ModelContractError(model.id, `output has ${data.length} values for a ${pw}x${ph} input`);
       }
-      // One tile covering the image: its output is the map (no copy).
-      if (whole) return data;
+      // One tile covering the image: its output planes are the maps (no copy).
+      if (whole) return Array.from({ length: planes }, (_, k) => data.subarray(k * pw * ph, (k + 1) * pw * ph));
+      out ??= Array.from({ length: planes }, () => new Float32Array(width * height));
       const cx1 = Math.min(width, tx + tileSize);
       const cy1 = Math.min(height, ty + tileSize);
-      for (let y = ty; y < cy1; y++) {
-        const from = (y - y0) * tw + (tx - x0);
-        out.set(data.subarray(from, from + (cx1 - tx)), y * width + tx);
+      for (let k = 0; k < planes; k++) {
+        for (let y = ty; y < cy1; y++) {
+          const from = k * pw * ph + (y - y0) * pw + (tx - x0);
+          out[k]!.set(data.subarray(from, from + (cx1 - tx)), y * width + tx);
+        }
       }
       for (const v of Object.values(result)) v.dispose();
     }
   }
-  return out;
+  return out!;
 }

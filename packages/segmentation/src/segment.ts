@@ -1,35 +1,49 @@
+import { estimateDiameter } from './diameter.js';
 import { ImageSetError } from './errors.js';
 import { identifyObjects } from './identify.js';
+import { instancesFromClasses, nucleusArea } from './instances.js';
 import { type ChannelImage, measureObjects, type ObjectTable } from './measure.js';
 import { predict, type SegmentationModel, type ThresholdMethod } from './model.js';
+import { normalizeImage } from './normalize.js';
+import { resample, scaledSize } from './resample.js';
 import { scratch } from './scratch.js';
 import { boundedCut, thresholdLi, thresholdOtsu } from './threshold.js';
 
+/** Sizes are fractions of the typical nucleus (diameter d, area π d² / 4): nothing is in fixed pixels. */
 export interface SegmentOptions {
-  /** Objects smaller (pixels) are removed after declumping. */
-  minArea: number;
-  /** Objects larger are removed (debris, clumps that could not be split). */
-  maxArea: number;
-  /** Holes up to this area (pixels) inside an object are filled. */
-  maxHoleArea: number;
+  /** Typical nucleus diameter (px). Set, it is used as is; unset, it is estimated per image. */
+  objectDiameter?: number;
+  /** Objects smaller than this fraction of the typical nucleus area are dropped. */
+  minAreaFraction: number;
+  /** Objects larger than this many typical nucleus areas are dropped (debris, clumps that could not be split). */
+  maxAreaFraction: number;
+  /** Holes up to this fraction of the typical nucleus area inside an object are filled. */
+  maxHoleFraction: number;
   /** Remove objects touching the image border. */
   clearBorder: boolean;
-  /** Declumping: a distance-map peak must rise this many pixels above its saddle to seed its own object. */
-  minDynamic: number;
+  /** Foreground-only models: a distance-map peak must rise this fraction of d above its saddle to seed an object. */
+  minDynamicFraction: number;
   /** Tile side for model inference; larger images run in overlapping tiles. */
   tileSize: number;
-  /** Overrides the model's threshold method. */
+  /** Overrides the model's threshold method (foreground-only models). */
   threshold?: ThresholdMethod;
 }
 
 export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
-  minArea: 30,
-  maxArea: 100_000,
-  maxHoleArea: 2000,
+  minAreaFraction: 0.1,
+  maxAreaFraction: 30,
+  maxHoleFraction: 0.5,
   clearBorder: false,
-  minDynamic: 1,
+  minDynamicFraction: 0.1,
   tileSize: 1024,
 };
+
+/** Nucleus diameter used when nothing else says: an empty field, a foreground-only model. */
+const FALLBACK_DIAMETER = 16;
+/** The diameter measured on the first pass's nuclei must be within this factor of the one it ran at. */
+const RESCALE_TOLERANCE = 1.25;
+
+export type DiameterSource = 'given' | 'estimated' | 'default';
 
 export interface Segmentation {
   width: number;
@@ -38,12 +52,16 @@ export interface Segmentation {
   labels: Int32Array;
   objects: string;
   table: ObjectTable;
-  /** The threshold applied to the model's output. */
-  threshold: number;
+  /** The typical nucleus diameter (px) the image was segmented with, and where it came from. */
+  diameter: number;
+  diameterSource: DiameterSource;
+  /** Foreground-only models: the threshold applied to the model's output. */
+  threshold?: number;
 }
 
-/** A channel as the model takes it: float32 in [0, 1] (a scratch view: the model reads it, then it is done). */
-function unitFloat(c: ChannelImage, index: number): Float32Array {
+/** A channel as float32: scaled by its format maximum, or normalised (normalizeImage). */
+function planeOf(c: ChannelImage, width: number, height: number, normalized: boolean, index: number): Float32Array {
+  if (normalized) return normalizeImage(c.data, width, height);
   const scale = c.scale ?? 1;
   if (c.data instanceof Float32Array && scale === 1) return c.data;
   const out = scratch.float32(`model.input${index}`, c.data.length);
@@ -57,11 +75,87 @@ function foregroundCut(model: SegmentationModel, map: Float32Array, method: Thre
   return model.output === 'logits' ? Math.log(method / (1 - method)) : method;
 }
 
+function modelInputs(model: SegmentationModel, segmentation: ChannelImage, channels: readonly ChannelImage[]) {
+  const named = model.channelNames?.map((n) => channels.find((c) => c.name === n));
+  const inputs = named?.every((c) => c !== undefined)
+    ? (named as ChannelImage[])
+    : [segmentation, ...channels.filter((c) => c !== segmentation)].slice(0, model.channels);
+  if (inputs.length < model.channels) {
+    throw new ImageSetError(`the model takes ${model.channels} channels, the image set has ${inputs.length}`);
+  }
+  return inputs;
+}
+
+/** Median equivalent diameter of labelled objects (0 without any). */
+function medianObjectDiameter(labels: Int32Array, count: number): number {
+  if (count === 0) return 0;
+  const areas = new Float64Array(count + 1);
+  for (let i = 0; i < labels.length; i++) if (labels[i]! > 0) areas[labels[i]!]!++;
+  const d = Array.from(areas.subarray(1), (a) => 2 * Math.sqrt(a / Math.PI)).sort((a, b) => a - b);
+  const mid = d.length >> 1;
+  return d.length % 2 ? d[mid]! : (d[mid - 1]! + d[mid]!) / 2;
+}
+
+/**
+ * A 'classes' model (background / interior / boundary) at its working scale: the image is resampled so that its
+ * nuclei have the model's diameter, the class planes come back at the image's size, and nuclei are the seeded
+ * regions of instances.ts. Without a given diameter, the image's is estimated (blob scale), and if the nuclei of
+ * that first pass measure otherwise by more than RESCALE_TOLERANCE, the model runs again at theirs.
+ */
+async function segmentByClasses(
+  model: SegmentationModel,
+  inputs: Float32Array[],
+  width: number,
+  height: number,
+  options: SegmentOptions,
+): Promise<{ labels: Int32Array; count: number; diameter: number; source: DiameterSource }> {
+  const working = model.diameter!;
+  const classes = model.classes!;
+  const at = (name: string) => classes.indexOf(name);
+  const instanceOptions = (diameter: number) => ({
+    diameter,
+    minAreaFraction: options.minAreaFraction,
+    maxAreaFraction: options.maxAreaFraction,
+    maxHoleFraction: options.maxHoleFraction,
+    clearBorder: options.clearBorder,
+  });
+  const run = async (diameter: number) => {
+    const size = scaledSize(width, height, working / diameter);
+    const scaled = inputs.map((p) => resample(p, width, height, size.width, size.height));
+    const planes = await predict(model, scaled, size.width, size.height, options.tileSize);
+    return { size, interior: planes[at('interior')]!, boundary: planes[at('boundary')]! };
+  };
+
+  let source: DiameterSource = 'given';
+  let diameter = options.objectDiameter;
+  if (diameter === undefined) {
+    const estimate = estimateDiameter(inputs[0]!, width, height).diameter;
+    source = estimate === undefined ? 'default' : 'estimated';
+    diameter = estimate ?? working;
+  }
+  let pass = await run(diameter);
+  if (options.objectDiameter === undefined) {
+    const first = instancesFromClasses(pass.interior, pass.boundary, pass.size.width, pass.size.height, instanceOptions(working));
+    const measured = (medianObjectDiameter(first.labels, first.count) * diameter) / working;
+    if (measured > 0) {
+      source = 'estimated';
+      if (Math.abs(Math.log(measured / diameter)) > Math.log(RESCALE_TOLERANCE)) {
+        diameter = measured;
+        pass = await run(diameter);
+      }
+    }
+  }
+  const interior = resample(pass.interior, pass.size.width, pass.size.height, width, height);
+  const boundary = resample(pass.boundary, pass.size.width, pass.size.height, width, height);
+  const found = instancesFromClasses(interior, boundary, width, height, instanceOptions(diameter));
+  return { ...found, diameter, source };
+}
+
 /**
  * Segments one image set: the model runs on `segmentation` (plus further channels if it takes several: the
- * ones its metadata names, else the others in image-set order),
- * its output is thresholded, holes filled, touching objects split, objects outside the size range removed,
- * and every object measured on every channel.
+ * ones its metadata names, else the others in image-set order). A 'classes' model separates nuclei by its
+ * boundary class at its working scale (segmentByClasses); a foreground model's map is thresholded and touching
+ * objects split on the distance map. Every object is then measured on every channel.
  */
 export async function segmentImageSet(
   model: SegmentationModel,
@@ -71,16 +165,30 @@ export async function segmentImageSet(
   height: number,
   options: SegmentOptions,
 ): Promise<Segmentation> {
-  const named = model.channelNames?.map((n) => channels.find((c) => c.name === n));
-  const inputs = named?.every((c) => c !== undefined)
-    ? (named as ChannelImage[])
-    : [segmentation, ...channels.filter((c) => c !== segmentation)].slice(0, model.channels);
-  if (inputs.length < model.channels) {
-    throw new ImageSetError(`the model takes ${model.channels} channels, the image set has ${inputs.length}`);
+  const normalized = model.input === 'normalized';
+  const inputs = modelInputs(model, segmentation, channels).map((c, i) => planeOf(c, width, height, normalized, i));
+  if (model.output === 'classes') {
+    const { labels, count, diameter, source } = await segmentByClasses(model, inputs, width, height, options);
+    const table = measureObjects(labels, count, width, height, channels);
+    return { width, height, labels, objects: model.objects, table, diameter, diameterSource: source };
   }
-  const map = await predict(model, inputs.map(unitFloat), width, height, options.tileSize);
-  const threshold = foregroundCut(model, map, options.threshold ?? model.threshold);
-  const { labels, count } = identifyObjects(map, width, height, threshold, options);
+  let diameter = options.objectDiameter;
+  let diameterSource: DiameterSource = 'given';
+  if (diameter === undefined) {
+    const estimate = estimateDiameter(normalizeImage(segmentation.data, width, height), width, height).diameter;
+    diameterSource = estimate === undefined ? 'default' : 'estimated';
+    diameter = estimate ?? FALLBACK_DIAMETER;
+  }
+  const [map] = await predict(model, inputs, width, height, options.tileSize);
+  const threshold = foregroundCut(model, map!, options.threshold ?? model.threshold);
+  const area = nucleusArea(diameter);
+  const { labels, count } = identifyObjects(map!, width, height, threshold, {
+    minArea: options.minAreaFraction * area,
+    maxArea: options.maxAreaFraction * area,
+    maxHoleArea: options.maxHoleFraction * area,
+    clearBorder: options.clearBorder,
+    minDynamic: options.minDynamicFraction * diameter,
+  });
   const table = measureObjects(labels, count, width, height, channels);
-  return { width, height, labels, objects: model.objects, table, threshold };
+  return { width, height, labels, objects: model.objects, table, diameter, diameterSource, threshold };
 }

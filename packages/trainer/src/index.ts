@@ -73,3 +73,31 @@ export {
   type TrainRequest,
   trainPixelClassifier,
 } from './train.js';
+export {
+  type AnnotatedEntry,
+  type AnnotatedImage,
+  assignSplit,
+  loadAnnotatedImage,
+  medianDiameter,
+  readAnnotatedSet,
+  SIZE_GROUP_BOUNDS,
+  SIZE_GROUPS,
+  type SizeGroup,
+  type Split,
+  sizeGroup,
+} from './datasets/annotated.js';
+export { encodeNetwork, type NetworkModel } from './cnn/export.js';
+export { forward, fromVariables, initialWeights, toVariables } from './cnn/forward.js';
+export {
+  type NetworkSpec,
+  type NetworkWeights,
+  networkLayers,
+  networkOps,
+  receptiveRadius,
+  sizeMultiple,
+} from './cnn/network.js';
+export { CANONICAL_DIAMETER, loadTrainingImages, NUCLEI_NETWORK } from './cnn/nuclei.js';
+export { type PatchOptions, samplePatch, type TrainingImage } from './cnn/patches.js';
+export { NUCLEI_CLASSES } from './cnn/targets.js';
+export { type NetworkTrainingOptions, trainNetwork } from './cnn/train.js';
+export { tensorflow } from './cnn/tf.js';

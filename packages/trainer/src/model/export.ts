@@ -37,7 +37,7 @@ export const TRAINER_METADATA = {
  * Softmax over axis 1 of [1, K, H, W] from elementwise ops and reductions: onnxruntime's Softmax on a non-last
  * axis transposes the whole tensor twice (measured: a third of the preview time).
  */
-function softmaxOverClasses(g: GraphBuilder, logits: string): string {
+export function softmaxOverClasses(g: GraphBuilder, logits: string): string {
   const [max] = g.node('ReduceMax', [logits], { axes: [1], keepdims: 1 }, { name: 'softmax_max' });
   const [shifted] = g.node('Sub', [logits, max!], {}, { name: 'softmax_shift' });
   const [exp] = g.node('Exp', [shifted!], {}, { name: 'softmax_exp' });

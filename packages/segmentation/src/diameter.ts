@@ -1,0 +1,182 @@
+/**
+ * Estimates an image's typical nucleus diameter from its blobs: the scale-normalised Laplacian of Gaussian
+ * (σ² · −∇²G_σ) peaks, over position and scale, at a blob's centre and at σ ≈ r / √2 (Lindeberg). Scales are
+ * searched on a pyramid of 2× downsampled images (five σ per octave, the outer two only to find the peaks of the
+ * middle three), so each octave costs a quarter of the one before. The diameter is the response-weighted median
+ * of the strongest peaks' diameters, mapped by a calibration fitted on the training split of the annotated set
+ * (scripts/calibrate-diameter.ts; docs/segmenter.md gives its error on the validation split).
+ */
+
+/** σ per octave, in that octave's pixels: with the next octave's, a geometric series of ratio 2^⅓. */
+const OCTAVE_SIGMAS = [1.26, 1.59, 2.0];
+/** The first octave searched: level 1 (half size) finds diameters from ~8 px up. */
+const FIRST_LEVEL = 1;
+/** Diameters searched reach this (px): beyond, a clump of nuclei or the illumination would be taken for one. */
+const MAX_DIAMETER = 192;
+/** Peaks weaker than this fraction of the strongest are ignored (noise, texture inside nuclei). */
+const RELATIVE_THRESHOLD = 0.25;
+/** A peak must stand this far above zero, in normalised intensity (an empty field has none). */
+const ABSOLUTE_THRESHOLD = 0.04;
+
+/** ln(diameter) = SLOPE · ln(2√2 σ) + INTERCEPT, fitted on data/dsb2018's training split. */
+export const DIAMETER_CALIBRATION = { slope: 0.993, intercept: 0.027 };
+
+export interface DiameterEstimate {
+  /** Typical nucleus diameter (px); undefined when the image has no blob at all. */
+  diameter: number | undefined;
+  /** Peaks the estimate rests on. */
+  blobs: number;
+}
+
+function downsample(plane: Float32Array, width: number, height: number) {
+  const w = width >> 1;
+  const h = height >> 1;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const a = 2 * y * width;
+    const b = a + width;
+    for (let x = 0; x < w; x++) {
+      const s = 2 * x;
+      out[y * w + x] = 0.25 * (plane[a + s]! + plane[a + s + 1]! + plane[b + s]! + plane[b + s + 1]!);
+    }
+  }
+  return { plane: out, width: w, height: h };
+}
+
+/** Separable Gaussian blur, edges clamped. */
+export function gaussianBlur(plane: Float32Array, width: number, height: number, sigma: number): Float32Array {
+  const radius = Math.max(1, Math.ceil(3 * sigma));
+  const kernel = new Float32Array(2 * radius + 1);
+  let sum = 0;
+  for (let i = -radius; i <= radius; i++) sum += kernel[i + radius] = Math.exp((-i * i) / (2 * sigma * sigma));
+  for (let i = 0; i < kernel.length; i++) kernel[i]! /= sum;
+  const tmp = new Float32Array(plane.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      let v = 0;
+      for (let k = -radius; k <= radius; k++) {
+        const xx = x + k < 0 ? 0 : x + k >= width ? width - 1 : x + k;
+        v += plane[row + xx]! * kernel[k + radius]!;
+      }
+      tmp[row + x] = v;
+    }
+  }
+  const out = new Float32Array(plane.length);
+  for (let k = -radius; k <= radius; k++) {
+    const w = kernel[k + radius]!;
+    for (let y = 0; y < height; y++) {
+      const yy = y + k < 0 ? 0 : y + k >= height ? height - 1 : y + k;
+      const src = yy * width;
+      const dst = y * width;
+      for (let x = 0; x < width; x++) out[dst + x]! += tmp[src + x]! * w;
+    }
+  }
+  return out;
+}
+
+/** σ² · −∇²g for a plane g already blurred at σ: 5-point Laplacian, edges clamped. */
+function normalizedLaplacian(g: Float32Array, width: number, height: number, sigma: number): Float32Array {
+  const out = new Float32Array(g.length);
+  const s2 = sigma * sigma;
+  for (let y = 0; y < height; y++) {
+    const up = (y > 0 ? y - 1 : y) * width;
+    const down = (y < height - 1 ? y + 1 : y) * width;
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const left = x > 0 ? x - 1 : x;
+      const right = x < width - 1 ? x + 1 : x;
+      const lap = g[row + left]! + g[row + right]! + g[up + x]! + g[down + x]! - 4 * g[row + x]!;
+      out[row + x] = -s2 * lap;
+    }
+  }
+  return out;
+}
+
+/** The octave's responses: each blur starts from the previous one (G_b = G_a * G_√(b²−a²)), small kernels. */
+function octaveResponses(plane: Float32Array, width: number, height: number): Float32Array[] {
+  let blurred = plane;
+  let previous = 0;
+  return OCTAVE_SIGMAS.map((s) => {
+    blurred = gaussianBlur(blurred, width, height, Math.sqrt(s * s - previous * previous));
+    previous = s;
+    return normalizedLaplacian(blurred, width, height, s);
+  });
+}
+
+/**
+ * Blob peaks: [diameter in level-0 px, response] pairs. Every searched scale's response is read at the first
+ * octave's resolution (coarser octaves by nearest neighbour); a pixel's scale is the one where its response is
+ * largest, so texture inside a large nucleus (a peak at a small scale, dominated by the nucleus' own response at
+ * its scale) is not taken for a small nucleus; peaks are the 3×3 maxima of that best response.
+ */
+function peaks(plane: Float32Array, width: number, height: number): [number, number][] {
+  let level = { plane, width, height };
+  for (let l = 0; l < FIRST_LEVEL && level.width >= 4 && level.height >= 4; l++) level = downsample(level.plane, level.width, level.height);
+  const w = level.width;
+  const h = level.height;
+  const best = new Float32Array(w * h);
+  const bestDiameter = new Float32Array(w * h);
+  for (let l = FIRST_LEVEL; level.width >= 8 && level.height >= 8 && 2 * Math.SQRT2 * OCTAVE_SIGMAS[0]! * 2 ** l <= MAX_DIAMETER; l++) {
+    const shift = l - FIRST_LEVEL;
+    const responses = octaveResponses(level.plane, level.width, level.height);
+    OCTAVE_SIGMAS.forEach((sigma, s) => {
+      const r = responses[s]!;
+      const diameter = 2 * Math.SQRT2 * sigma * 2 ** l;
+      if (diameter > MAX_DIAMETER) return;
+      for (let y = 0; y < h; y++) {
+        const ry = Math.min(level.height - 1, y >> shift) * level.width;
+        for (let x = 0; x < w; x++) {
+          const v = r[ry + Math.min(level.width - 1, x >> shift)]!;
+          const i = y * w + x;
+          if (v > best[i]!) {
+            best[i] = v;
+            bestDiameter[i] = diameter;
+          }
+        }
+      }
+    });
+    level = downsample(level.plane, level.width, level.height);
+  }
+  const found: [number, number][] = [];
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      const v = best[i]!;
+      if (v < ABSOLUTE_THRESHOLD) continue;
+      // Strictly above the neighbours before it, at least the ones after: one peak per plateau (coarse octaves,
+      // read by nearest neighbour, are plateaus of 2^k × 2^k pixels).
+      if (v <= best[i - 1]! || v <= best[i - w]! || v <= best[i - w - 1]! || v <= best[i - w + 1]!) continue;
+      if (v < best[i + 1]! || v < best[i + w]! || v < best[i + w - 1]! || v < best[i + w + 1]!) continue;
+      found.push([bestDiameter[i]!, v]);
+    }
+  }
+  return found;
+}
+
+/** The uncalibrated estimate: 2√2 σ of the response-weighted median peak (what the calibration is fitted to). */
+export function blobDiameter(plane: Float32Array, width: number, height: number): DiameterEstimate {
+  const all = peaks(plane, width, height);
+  if (all.length === 0) return { diameter: undefined, blobs: 0 };
+  const strongest = all.reduce((m, p) => Math.max(m, p[1]), 0);
+  const kept = all.filter((p) => p[1] >= RELATIVE_THRESHOLD * strongest).sort((a, b) => a[0] - b[0]);
+  const total = kept.reduce((s, p) => s + p[1], 0);
+  let seen = 0;
+  let blob = kept[kept.length - 1]![0];
+  for (const [d, weight] of kept) {
+    seen += weight;
+    if (seen >= total / 2) {
+      blob = d;
+      break;
+    }
+  }
+  return { diameter: blob, blobs: kept.length };
+}
+
+/** The typical nucleus diameter of a normalised image (normalizeImage). */
+export function estimateDiameter(plane: Float32Array, width: number, height: number): DiameterEstimate {
+  const raw = blobDiameter(plane, width, height);
+  if (raw.diameter === undefined) return raw;
+  const { slope, intercept } = DIAMETER_CALIBRATION;
+  return { diameter: Math.exp(slope * Math.log(raw.diameter) + intercept), blobs: raw.blobs };
+}

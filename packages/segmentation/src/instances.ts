@@ -1,0 +1,192 @@
+import { scratch } from './scratch.js';
+
+/**
+ * Nuclei from a network's background / interior / boundary probabilities. Every connected region of confident
+ * interior (4-connected: a diagonal touch does not join two nuclei) seeds one nucleus; the seeds grow over the
+ * foreground (interior + boundary above one half) in order of interior probability, so two touching nuclei meet
+ * on the boundary the network drew between them. What separates nuclei is the network's own boundary, not a
+ * distance or size constant; the only sizes are fractions of the typical nucleus area (π d² / 4).
+ */
+export interface InstanceOptions {
+  /** Typical nucleus diameter at this resolution (px). */
+  diameter: number;
+  /** Objects (and seeds) smaller than this fraction of the typical nucleus area are dropped. */
+  minAreaFraction: number;
+  /** Objects larger than this many typical nucleus areas are dropped (debris, unresolvable clumps). */
+  maxAreaFraction: number;
+  /** Holes up to this fraction of the typical nucleus area, enclosed by one object, are filled. */
+  maxHoleFraction: number;
+  /** Remove objects touching the image border. */
+  clearBorder: boolean;
+}
+
+/** Interior probability a seed pixel needs; foreground is interior + boundary above FOREGROUND. */
+export const SEED_PROBABILITY = 0.5;
+export const FOREGROUND_PROBABILITY = 0.5;
+/** Priority levels of the flooding (interior probability quantised). */
+const LEVELS = 256;
+
+export function nucleusArea(diameter: number): number {
+  return (Math.PI * diameter * diameter) / 4;
+}
+
+export function instancesFromClasses(
+  interior: Float32Array,
+  boundary: Float32Array,
+  width: number,
+  height: number,
+  opts: InstanceOptions,
+): { labels: Int32Array; count: number } {
+  const n = width * height;
+  const area = nucleusArea(opts.diameter);
+  const minArea = Math.max(1, opts.minAreaFraction * area);
+  // 0 = background, -1 = foreground not yet reached, k > 0 = nucleus k.
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) if (interior[i]! + boundary[i]! > FOREGROUND_PROBABILITY) labels[i] = -1;
+
+  // Seeds: 4-connected regions of confident interior.
+  const queue = scratch.int32('instances.queue', n);
+  const seed = scratch.int32('instances.seed', n);
+  let seeds = 0;
+  for (let i = 0; i < n; i++) {
+    if (labels[i] !== -1 || seed[i] !== 0 || !(interior[i]! > SEED_PROBABILITY)) continue;
+    seed[i] = ++seeds;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = i;
+    while (head < tail) {
+      const p = queue[head++]!;
+      const x = p % width;
+      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+        if (q < 0 || q >= n || seed[q] !== 0 || labels[q] !== -1 || !(interior[q]! > SEED_PROBABILITY)) continue;
+        seed[q] = seeds;
+        queue[tail++] = q;
+      }
+    }
+    // A seed too small to be a nucleus' core (a speck of noise) seeds nothing; its pixels are flooded as usual.
+    if (tail < minArea) {
+      for (let k = 0; k < tail; k++) seed[queue[k]!] = -1;
+      seeds--;
+    } else for (let k = 0; k < tail; k++) labels[queue[k]!] = seeds;
+  }
+
+  // Flooding from the seeds: bucket queue on 1 − interior, each pixel labelled when first reached.
+  const next = scratch.int32('instances.next', n, -1);
+  const first = new Int32Array(LEVELS).fill(-1);
+  const last = new Int32Array(LEVELS).fill(-1);
+  const push = (p: number, label: number) => {
+    labels[p] = label;
+    const level = Math.min(LEVELS - 1, Math.max(0, Math.floor((1 - interior[p]!) * LEVELS)));
+    next[p] = -1;
+    if (last[level] === -1) first[level] = p;
+    else next[last[level]!] = p;
+    last[level] = p;
+  };
+  const visit = (p: number) => {
+    const x = p % width;
+    const label = labels[p]!;
+    if (x > 0 && labels[p - 1] === -1) push(p - 1, label);
+    if (x < width - 1 && labels[p + 1] === -1) push(p + 1, label);
+    if (p >= width && labels[p - width] === -1) push(p - width, label);
+    if (p < n - width && labels[p + width] === -1) push(p + width, label);
+  };
+  for (let i = 0; i < n; i++) if (labels[i]! > 0) visit(i);
+  for (let level = 0; level < LEVELS; level++) {
+    while (first[level] !== -1) {
+      const p = first[level]!;
+      first[level] = next[p]!;
+      if (first[level] === -1) last[level] = -1;
+      visit(p);
+    }
+  }
+
+  // Foreground no seed reached (a nucleus drawn all boundary, e.g. a small one): one object per region.
+  let count = seeds;
+  for (let i = 0; i < n; i++) {
+    if (labels[i] !== -1) continue;
+    labels[i] = ++count;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = i;
+    while (head < tail) {
+      const p = queue[head++]!;
+      const x = p % width;
+      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+        if (q < 0 || q >= n || labels[q] !== -1) continue;
+        labels[q] = count;
+        queue[tail++] = q;
+      }
+    }
+  }
+  fillEnclosedHoles(labels, width, height, opts.maxHoleFraction * area);
+  return keepAndRenumber(labels, count, width, height, minArea, opts.maxAreaFraction * area, opts.clearBorder);
+}
+
+/** Background regions (4-connected) up to maxArea that touch one object only and not the border join it. */
+function fillEnclosedHoles(labels: Int32Array, width: number, height: number, maxArea: number): void {
+  const n = width * height;
+  const seen = scratch.uint8('instances.holes', n);
+  const queue = scratch.int32('instances.queue', n);
+  for (let i = 0; i < n; i++) {
+    if (labels[i] !== 0 || seen[i]) continue;
+    seen[i] = 1;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = i;
+    let owner = 0;
+    let enclosed = true;
+    while (head < tail) {
+      const p = queue[head++]!;
+      const x = p % width;
+      if (x === 0 || x === width - 1 || p < width || p >= n - width) enclosed = false;
+      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+        if (q < 0 || q >= n) continue;
+        const l = labels[q]!;
+        if (l === 0) {
+          if (!seen[q]) {
+            seen[q] = 1;
+            queue[tail++] = q;
+          }
+        } else if (owner === 0) owner = l;
+        else if (owner !== l) enclosed = false;
+      }
+    }
+    if (enclosed && owner > 0 && tail <= maxArea) for (let k = 0; k < tail; k++) labels[queue[k]!] = owner;
+  }
+}
+
+/** Drops objects outside [minArea, maxArea] (and on the border, if asked); numbers the rest 1..count in raster order. */
+function keepAndRenumber(
+  labels: Int32Array,
+  count: number,
+  width: number,
+  height: number,
+  minArea: number,
+  maxArea: number,
+  clearBorder: boolean,
+): { labels: Int32Array; count: number } {
+  const areas = new Int32Array(count + 1);
+  const border = new Uint8Array(count + 1);
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l <= 0) continue;
+    areas[l]!++;
+    const x = i % width;
+    if (x === 0 || x === width - 1 || i < width || i >= labels.length - width) border[l] = 1;
+  }
+  const id = new Int32Array(count + 1).fill(-1);
+  let kept = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l <= 0) {
+      labels[i] = 0;
+      continue;
+    }
+    if (id[l] === -1) {
+      const ok = areas[l]! >= minArea && areas[l]! <= maxArea && !(clearBorder && border[l]);
+      id[l] = ok ? ++kept : 0;
+    }
+    labels[i] = id[l]!;
+  }
+  return { labels, count: kept };
+}
