@@ -22,8 +22,8 @@ import { parseArgs } from 'node:util';
 import {
   DEFAULT_MODEL_PATH,
   DEFAULT_SEGMENT_OPTIONS,
-  decodeImage,
   DEFAULT_SEGMENTER_OPTIONS,
+  decodeImage,
   ModelCache,
   type ObjectScores,
   type SegmentationModel,
@@ -32,7 +32,7 @@ import {
   summarizeScores,
 } from '../packages/segmentation/src/index.js';
 import { encodeTiff, renderField } from '../packages/synthetic/src/index.js';
-import { readAnnotatedSet, SIZE_GROUPS } from '../packages/trainer/src/index.js';
+import { paintStrokes, readAnnotatedSet, SIZE_GROUPS, teachNetwork } from '../packages/trainer/src/index.js';
 import { findPython, SINGLE_THREAD_ENV } from './lib/reference-python.js';
 
 const { values } = parseArgs({
@@ -53,7 +53,9 @@ interface Item {
   trueDiameter?: number;
 }
 
-const D03 = fileURLToPath(new URL('../test/fixtures/example-human/AS_09125_050116030001_D03f00d0.tif', import.meta.url));
+const D03 = fileURLToPath(
+  new URL('../test/fixtures/example-human/AS_09125_050116030001_D03f00d0.tif', import.meta.url),
+);
 const SYNTHETIC_FIELDS = 8;
 
 async function items(work: string): Promise<Item[]> {
@@ -87,7 +89,12 @@ async function segment(model: SegmentationModel, item: Item) {
   const channel = { name: 'DNA', data: image.data, scale: 1 / image.maxValue };
   const started = performance.now();
   const seg = await segmentImageSet(model, channel, [channel], image.width, image.height, DEFAULT_SEGMENT_OPTIONS);
-  return { labels: seg.labels, count: seg.table.count, diameter: seg.diameter, seconds: (performance.now() - started) / 1000 };
+  return {
+    labels: seg.labels,
+    count: seg.table.count,
+    diameter: seg.diameter,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 function summarizeSets(all: Item[], scores: Map<string, ObjectScores>, counts: Map<string, number>) {
@@ -99,6 +106,45 @@ function summarizeSets(all: Item[], scores: Map<string, ObjectScores>, counts: M
       return [set, { images: members.length, counts: members.map((m) => counts.get(m.name)) }];
     }),
   );
+}
+
+/** Stroke budget of the taught models: at most 1 % of each image's pixels. */
+const STROKE_FRACTION = 0.01;
+const TEACHING_IMAGES = 5;
+
+/**
+ * Per size group: strokes generated from the expert masks of the group's first 5 validation images teach a model
+ * (fine-tuned from the base model, as POST /v1/models does), which is scored on the group's other validation images.
+ */
+async function taught(modelPath: string, all: Item[]): Promise<Record<string, number>> {
+  const base = await readFile(modelPath);
+  const out: Record<string, number> = {};
+  for (const group of SIZE_GROUPS) {
+    const members = all.filter((i) => i.set.includes(`validation/${group}`));
+    if (members.length <= TEACHING_IMAGES) continue;
+    const teaching = await Promise.all(
+      members.slice(0, TEACHING_IMAGES).map(async (item, k) => {
+        const image = await decodeImage(item.path, await readFile(item.path), DEFAULT_SEGMENTER_OPTIONS);
+        const data = Float32Array.from(image.data, (v) => v / image.maxValue);
+        const labels = paintStrokes(item.truth!, {
+          width: image.width,
+          height: image.height,
+          seed: k + 1,
+          fraction: STROKE_FRACTION,
+          boundary: true,
+        });
+        return { name: item.name, data, width: image.width, height: image.height, labels };
+      }),
+    );
+    const { bytes } = await teachNetwork(base, teaching);
+    const model = await new ModelCache().fromBytes(`taught-${group}`, bytes);
+    const scores = [];
+    for (const item of members.slice(TEACHING_IMAGES))
+      scores.push(scoreObjects(item.truth!, (await segment(model, item)).labels));
+    out[group] = summarizeScores(scores).f1At05;
+    process.stderr.write(`taught ${group}: F1 ${out[group]}\n`);
+  }
+  return out;
 }
 
 const work = await mkdtemp(join(tmpdir(), 'platescale-accuracy-'));
@@ -150,7 +196,7 @@ try {
       (value as Record<string, unknown>).reference = reference[set];
     }
   } else result.referenceSkipped = 'scikit-image not importable (apt install python3-skimage)';
-  void SIZE_GROUPS;
+  if (!values['no-taught']) result.taughtF1At05 = await taught(String(modelPath), all);
   const text = `${JSON.stringify(result, null, 2)}\n`;
   process.stdout.write(text);
   if (values.json) await writeFile(values.json, text);

@@ -19,7 +19,14 @@ for (const entry of await readAnnotatedSet(dir)) {
   const started = performance.now();
   const { diameter } = blobDiameter(plane, image.width, image.height);
   const seconds = (performance.now() - started) / 1000;
-  if (diameter !== undefined) rows.push({ split: entry.split, truth: entry.diameter, blob: diameter, seconds, pixels: image.width * image.height });
+  if (diameter !== undefined)
+    rows.push({
+      split: entry.split,
+      truth: entry.diameter,
+      blob: diameter,
+      seconds,
+      pixels: image.width * image.height,
+    });
 }
 const train = rows.filter((r) => r.split === 'train');
 const xs = train.map((r) => Math.log(r.blob));
@@ -46,7 +53,9 @@ process.stdout.write(
       train: errors('train', DIAMETER_CALIBRATION),
       validation: errors('validation', DIAMETER_CALIBRATION),
       validationWithFitted: errors('validation', fitted),
-      msPerMegapixel: Number(((1000 * rows.reduce((s, r) => s + r.seconds, 0)) / (rows.reduce((s, r) => s + r.pixels, 0) / 1e6)).toFixed(1)),
+      msPerMegapixel: Number(
+        ((1000 * rows.reduce((s, r) => s + r.seconds, 0)) / (rows.reduce((s, r) => s + r.pixels, 0) / 1e6)).toFixed(1),
+      ),
     },
     null,
     2,

@@ -8,8 +8,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_SEGMENTER_OPTIONS, decodeImage } from '../packages/segmentation/src/index.js';
 import { assignSplit, medianDiameter, type SizeGroup, sizeGroup } from '../packages/trainer/src/index.js';
-import { decodeImage, DEFAULT_SEGMENTER_OPTIONS } from '../packages/segmentation/src/index.js';
 
 const { values } = parseArgs({ options: { dir: { type: 'string', default: 'data/dsb2018' } } });
 const dir = values.dir!;
@@ -30,5 +30,7 @@ const lines = rows.map((r) => `${r.stem},${split.get(r.stem)},${r.group},${r.dia
 await writeFile(join(dir, 'split.csv'), `stem,split,group,diameter\n${lines.join('\n')}\n`);
 const count = (s: string, g?: string) => rows.filter((r) => split.get(r.stem) === s && (!g || r.group === g)).length;
 for (const g of ['small', 'medium', 'large']) {
-  process.stdout.write(`${g}: train ${count('train', g)}, tune ${count('tune', g)}, validation ${count('validation', g)}\n`);
+  process.stdout.write(
+    `${g}: train ${count('train', g)}, tune ${count('tune', g)}, validation ${count('validation', g)}\n`,
+  );
 }

@@ -39,10 +39,8 @@ const weights = await trainNetwork(images, {
   learningRate: Number(values.lr),
   progress: {
     every: 25,
-    report: (step, loss, seconds) => process.stderr.write(`step ${step} loss ${loss.toFixed(4)} ${seconds.toFixed(0)} s\n`),
+    report: (step, loss, seconds) =>
+      process.stderr.write(`step ${step} loss ${loss.toFixed(4)} ${seconds.toFixed(0)} s\n`),
   },
 });
-await writeFile(
-  values.out!,
-  encodeNetwork({ spec, weights, classes: NUCLEI_CLASSES, diameter, objects: 'Nuclei' }),
-);
+await writeFile(values.out!, encodeNetwork({ spec, weights, classes: NUCLEI_CLASSES, diameter, objects: 'Nuclei' }));

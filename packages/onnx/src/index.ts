@@ -5,7 +5,7 @@
  */
 export { type AttributeInput, attr, GraphBuilder } from './builder.js';
 export { UnknownDomainError } from './errors.js';
-export { readModelMetadata } from './metadata.js';
+export { type FloatInitializer, readFloatInitializers, readModelMetadata } from './metadata.js';
 export {
   type AttributeValue,
   type Dim,

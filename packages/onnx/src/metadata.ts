@@ -22,6 +22,8 @@ const utf8 = new TextDecoder();
 interface Field {
   field: number;
   bytes?: Uint8Array;
+  /** A varint's value. */
+  value?: number;
 }
 
 function* fields(buf: Uint8Array): Generator<Field> {
@@ -42,8 +44,11 @@ function* fields(buf: Uint8Array): Generator<Field> {
     const tag = varint();
     const wire = tag % 8;
     const field = Math.floor(tag / 8);
-    if (wire === 0) varint();
-    else if (wire === 1) pos += 8;
+    if (wire === 0) {
+      yield { field, value: varint() };
+      continue;
+    }
+    if (wire === 1) pos += 8;
     else if (wire === 5) pos += 4;
     else if (wire === 2) {
       const len = varint();
@@ -54,4 +59,58 @@ function* fields(buf: Uint8Array): Generator<Field> {
     } else throw new RangeError(`unsupported protobuf wire type ${wire}`);
     yield { field };
   }
+}
+
+/** A float32 initializer as stored: its dims and values. */
+export interface FloatInitializer {
+  dims: number[];
+  data: Float32Array;
+}
+
+const FLOAT = 1;
+
+/**
+ * Reads the graph's float32 initializers (ModelProto.graph = 7 → GraphProto.initializer = 5 → TensorProto: dims 1,
+ * data_type 2, float_data 4, name 8, raw_data 9): the weights of a model, e.g. to fine-tune it.
+ */
+export function readFloatInitializers(bytes: Uint8Array): Map<string, FloatInitializer> {
+  const out = new Map<string, FloatInitializer>();
+  for (const g of fields(bytes)) {
+    if (g.field !== 7 || !g.bytes) continue;
+    for (const t of fields(g.bytes)) {
+      if (t.field !== 5 || !t.bytes) continue;
+      const dims: number[] = [];
+      let type = 0;
+      let name = '';
+      let data: Float32Array | undefined;
+      for (const f of fields(t.bytes)) {
+        if (f.field === 1 && f.value !== undefined) dims.push(f.value);
+        else if (f.field === 1 && f.bytes) dims.push(...packedVarints(f.bytes));
+        else if (f.field === 2 && f.value !== undefined) type = f.value;
+        else if (f.field === 8 && f.bytes) name = utf8.decode(f.bytes);
+        else if ((f.field === 9 || f.field === 4) && f.bytes) {
+          // A copy, aligned: `bytes` may be a view into a Buffer (whose slice() does not copy).
+          const copy = new Uint8Array(f.bytes);
+          data = new Float32Array(copy.buffer, 0, copy.length / 4);
+        }
+      }
+      if (type === FLOAT && data) out.set(name, { dims, data });
+    }
+  }
+  return out;
+}
+
+function packedVarints(buf: Uint8Array): number[] {
+  const values: number[] = [];
+  let v = 0;
+  let shift = 0;
+  for (const b of buf) {
+    v += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) {
+      values.push(v);
+      v = 0;
+      shift = 0;
+    } else shift += 7;
+  }
+  return values;
 }

@@ -112,12 +112,17 @@ function octaveResponses(plane: Float32Array, width: number, height: number): Fl
  */
 function peaks(plane: Float32Array, width: number, height: number): [number, number][] {
   let level = { plane, width, height };
-  for (let l = 0; l < FIRST_LEVEL && level.width >= 4 && level.height >= 4; l++) level = downsample(level.plane, level.width, level.height);
+  for (let l = 0; l < FIRST_LEVEL && level.width >= 4 && level.height >= 4; l++)
+    level = downsample(level.plane, level.width, level.height);
   const w = level.width;
   const h = level.height;
   const best = new Float32Array(w * h);
   const bestDiameter = new Float32Array(w * h);
-  for (let l = FIRST_LEVEL; level.width >= 8 && level.height >= 8 && 2 * Math.SQRT2 * OCTAVE_SIGMAS[0]! * 2 ** l <= MAX_DIAMETER; l++) {
+  for (
+    let l = FIRST_LEVEL;
+    level.width >= 8 && level.height >= 8 && 2 * Math.SQRT2 * OCTAVE_SIGMAS[0]! * 2 ** l <= MAX_DIAMETER;
+    l++
+  ) {
     const shift = l - FIRST_LEVEL;
     const responses = octaveResponses(level.plane, level.width, level.height);
     OCTAVE_SIGMAS.forEach((sigma, s) => {

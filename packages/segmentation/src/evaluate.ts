@@ -121,7 +121,9 @@ export function summarizeScores(images: readonly ObjectScores[]): SetScores {
     ap50: r(mean((s) => ap(s, 0))),
     dsbScore: r(mean((s) => DSB_THRESHOLDS.reduce((a, _, k) => a + ap(s, k), 0) / DSB_THRESHOLDS.length)),
     countErrorPct: r(
-      counted.length ? (100 * counted.reduce((a, s) => a + Math.abs(s.predicted - s.truth) / s.truth, 0)) / counted.length : 0,
+      counted.length
+        ? (100 * counted.reduce((a, s) => a + Math.abs(s.predicted - s.truth) / s.truth, 0)) / counted.length
+        : 0,
       2,
     ),
     splits: sum((s) => s.splits),

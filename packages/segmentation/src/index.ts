@@ -5,6 +5,7 @@
  */
 
 export { type DecodeOptions, decodeImage, type GreyImage, toUnitFloat } from './decode.js';
+export { blobDiameter, DIAMETER_CALIBRATION, type DiameterEstimate, estimateDiameter } from './diameter.js';
 export {
   ImageDecodeError,
   ImageSetError,
@@ -32,9 +33,6 @@ export { type ChannelImage, INTENSITY_FEATURES, type ObjectTable, SHAPE_FEATURES
 export { MODEL_METADATA } from './metadata.js';
 export { GRAPH_OPTIMIZATION_LEVEL, type SegmentationModel, type ThresholdMethod } from './model.js';
 export { DEFAULT_MODEL_PATH, ModelCache } from './model-cache.js';
-export { encodeMask, encodeObjects } from './outputs.js';
-export { DEFAULT_SEGMENT_OPTIONS, type Segmentation, type SegmentOptions, segmentImageSet } from './segment.js';
-export { type ImageMeasurements, objectsToJsonl, round, summarize } from './summary.js';
 export {
   HIGH_PERCENTILE,
   LOW_PERCENTILE,
@@ -43,5 +41,7 @@ export {
   normalizationOf,
   normalizeImage,
 } from './normalize.js';
+export { encodeMask, encodeObjects } from './outputs.js';
 export { resample, scaledSize } from './resample.js';
-export { blobDiameter, DIAMETER_CALIBRATION, type DiameterEstimate, estimateDiameter } from './diameter.js';
+export { DEFAULT_SEGMENT_OPTIONS, type Segmentation, type SegmentOptions, segmentImageSet } from './segment.js';
+export { type ImageMeasurements, objectsToJsonl, round, summarize } from './summary.js';

@@ -119,7 +119,7 @@ export function instancesFromClasses(
     }
   }
   fillEnclosedHoles(labels, width, height, opts.maxHoleFraction * area);
-  return keepAndRenumber(labels, count, width, height, minArea, opts.maxAreaFraction * area, opts.clearBorder);
+  return keepAndRenumber(labels, count, width, minArea, opts.maxAreaFraction * area, opts.clearBorder);
 }
 
 /** Background regions (4-connected) up to maxArea that touch one object only and not the border join it. */
@@ -160,7 +160,6 @@ function keepAndRenumber(
   labels: Int32Array,
   count: number,
   width: number,
-  height: number,
   minArea: number,
   maxArea: number,
   clearBorder: boolean,

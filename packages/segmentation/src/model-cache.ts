@@ -28,7 +28,8 @@ export class ModelCache {
     return readFile(path).then((bytes) => this.fromBytes(String(path), bytes));
   }
 
-  private fromBytes(name: string, bytes: Uint8Array): Promise<SegmentationModel> {
+  /** Loads a model from its bytes (cached by content hash). */
+  fromBytes(name: string, bytes: Uint8Array): Promise<SegmentationModel> {
     const hash = createHash('sha256').update(bytes).digest('hex');
     return this.memo(this.byHash, hash, () => loadModel(name, bytes));
   }

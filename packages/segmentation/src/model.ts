@@ -98,7 +98,8 @@ export async function loadModel(name: string, bytes: Uint8Array): Promise<Segmen
   const inputKind = meta[MODEL_METADATA.input] ?? 'raw';
   if (inputKind !== 'raw' && inputKind !== 'normalized') fail(`${MODEL_METADATA.input} must be raw or normalized`);
   const diameter = meta[MODEL_METADATA.diameter] === undefined ? undefined : Number(meta[MODEL_METADATA.diameter]);
-  if (diameter !== undefined && !(diameter >= 2 && diameter <= 512)) fail(`${MODEL_METADATA.diameter} must be 2–512 px`);
+  if (diameter !== undefined && !(diameter >= 2 && diameter <= 512))
+    fail(`${MODEL_METADATA.diameter} must be 2–512 px`);
   const multiple = Number(meta[MODEL_METADATA.multiple] ?? 1);
   if (!Number.isInteger(multiple) || multiple < 1 || multiple > 256) fail(`${MODEL_METADATA.multiple} must be 1–256`);
   const thr = meta[MODEL_METADATA.threshold] ?? (kind === 'intensity' ? 'li' : '0.5');

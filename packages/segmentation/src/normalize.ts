@@ -70,7 +70,7 @@ export function normalizeImage(data: Samples, width: number, height: number): Fl
   const out = new Float32Array(data.length);
   for (let i = 0; i < out.length; i++) {
     const v = (data[i]! - low) / range;
-    out[i] = v < NORMALIZED_MIN ? NORMALIZED_MIN : v > NORMALIZED_MAX ? NORMALIZED_MAX : v;
+    out[i] = Math.min(NORMALIZED_MAX, Math.max(NORMALIZED_MIN, v));
   }
   return out;
 }

@@ -135,7 +135,13 @@ async function segmentByClasses(
   }
   let pass = await run(diameter);
   if (options.objectDiameter === undefined) {
-    const first = instancesFromClasses(pass.interior, pass.boundary, pass.size.width, pass.size.height, instanceOptions(working));
+    const first = instancesFromClasses(
+      pass.interior,
+      pass.boundary,
+      pass.size.width,
+      pass.size.height,
+      instanceOptions(working),
+    );
     const measured = (medianObjectDiameter(first.labels, first.count) * diameter) / working;
     if (measured > 0) {
       source = 'estimated';

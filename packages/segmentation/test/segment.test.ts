@@ -24,7 +24,11 @@ t.test('touching nuclei are split, a lone one is not; size and border filters ap
   t.equal(seg.table.count, 4, 'pair split, small one dropped');
   const cleared = await segmentImageSet(model, ch, [ch], 128, 128, { ...DEFAULT_SEGMENT_OPTIONS, clearBorder: true });
   t.equal(cleared.table.count, 3, 'border object cleared');
-  const big = await segmentImageSet(model, ch, [ch], 128, 128, { ...DEFAULT_SEGMENT_OPTIONS, maxArea: 300 });
+  const big = await segmentImageSet(model, ch, [ch], 128, 128, {
+    ...DEFAULT_SEGMENT_OPTIONS,
+    objectDiameter: 18,
+    maxAreaFraction: 1.2,
+  });
   t.equal(big.table.count, 3, 'objects over maxArea dropped');
 });
 

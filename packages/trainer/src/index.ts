@@ -32,9 +32,45 @@ export {
   predict,
   trainMlp,
 } from './classifier/mlp.js';
+export { decodeNetwork, encodeNetwork, type NetworkModel } from './cnn/export.js';
+export {
+  DEFAULT_FINE_TUNE,
+  type FineTuneOptions,
+  fineTunedLayers,
+  fineTuneNetwork,
+  type SparseImage,
+} from './cnn/finetune.js';
+export { forward, fromVariables, initialWeights, toVariables } from './cnn/forward.js';
+export {
+  type NetworkSpec,
+  type NetworkWeights,
+  networkLayers,
+  networkOps,
+  receptiveRadius,
+  sizeMultiple,
+} from './cnn/network.js';
+export { CANONICAL_DIAMETER, loadTrainingImages, NUCLEI_NETWORK } from './cnn/nuclei.js';
+export { type PatchOptions, samplePatch, type TrainingImage } from './cnn/patches.js';
+export { NUCLEI_CLASSES } from './cnn/targets.js';
+export { type StrokedImage, teachNetwork } from './cnn/teach.js';
+export { tensorflow } from './cnn/tf.js';
+export { type NetworkTrainingOptions, trainNetwork } from './cnn/train.js';
 export { inProcessCompute, previewFromFiles, trainFromFiles } from './compute/in-process.js';
 export { computeWorkerUrl, createComputePool } from './compute/pool.js';
 export type { PreviewRequest, TrainerCompute, TrainingFiles, TrainingOptions } from './compute/port.js';
+export {
+  type AnnotatedEntry,
+  type AnnotatedImage,
+  assignSplit,
+  loadAnnotatedImage,
+  medianDiameter,
+  readAnnotatedSet,
+  SIZE_GROUP_BOUNDS,
+  SIZE_GROUPS,
+  type SizeGroup,
+  type Split,
+  sizeGroup,
+} from './datasets/annotated.js';
 export { NotAnImageError, TrainerError, TrainingInputError } from './errors.js';
 export {
   addFeatureBank,
@@ -73,31 +109,3 @@ export {
   type TrainRequest,
   trainPixelClassifier,
 } from './train.js';
-export {
-  type AnnotatedEntry,
-  type AnnotatedImage,
-  assignSplit,
-  loadAnnotatedImage,
-  medianDiameter,
-  readAnnotatedSet,
-  SIZE_GROUP_BOUNDS,
-  SIZE_GROUPS,
-  type SizeGroup,
-  type Split,
-  sizeGroup,
-} from './datasets/annotated.js';
-export { encodeNetwork, type NetworkModel } from './cnn/export.js';
-export { forward, fromVariables, initialWeights, toVariables } from './cnn/forward.js';
-export {
-  type NetworkSpec,
-  type NetworkWeights,
-  networkLayers,
-  networkOps,
-  receptiveRadius,
-  sizeMultiple,
-} from './cnn/network.js';
-export { CANONICAL_DIAMETER, loadTrainingImages, NUCLEI_NETWORK } from './cnn/nuclei.js';
-export { type PatchOptions, samplePatch, type TrainingImage } from './cnn/patches.js';
-export { NUCLEI_CLASSES } from './cnn/targets.js';
-export { type NetworkTrainingOptions, trainNetwork } from './cnn/train.js';
-export { tensorflow } from './cnn/tf.js';

@@ -7,13 +7,16 @@ export interface StrokeOptions {
   fraction?: number;
   /** Fraction of the objects that get a stroke (default 0.5). */
   objectFraction?: number;
+  /** Also paint, as label 3, where touching objects meet (the boundary class that teaches their separation). */
+  boundary?: boolean;
   seed?: number;
 }
 
 /**
  * Paints the sparse strokes a scientist would paint on a field with known objects, as a label image
- * (0 unlabelled, 1 background, 2 object): one stroke across the middle of some objects (kept 1 px inside their
- * outline), and background strokes — straight segments at random angles — kept ≥ 2 px away from every object.
+ * (0 unlabelled, 1 background, 2 object, 3 boundary): one stroke across the middle of some objects (kept 1 px inside
+ * their outline), with `boundary` the pixels where two objects touch (a sixth of the budget at most), and background
+ * strokes — straight segments at random angles — kept ≥ 2 px away from every object.
  * Used to train the base model and to measure the trainer on synthetic fields; deterministic given `seed`.
  */
 export function paintStrokes(objects: Uint16Array | Uint8Array | Int32Array, opts: StrokeOptions): Uint8Array {
@@ -45,6 +48,34 @@ export function paintStrokes(objects: Uint16Array | Uint8Array | Int32Array, opt
     const row = Math.round((top + bottom) / 2) * width;
     for (let x = 0; x < width && painted < objectBudget; x++) {
       if (objects[row + x] === id && inside[row + x]) paint(row + x, 2);
+    }
+  }
+
+  if (opts.boundary) {
+    // Where two objects meet, pair by pair in random order: a scientist strokes along the line between two nuclei.
+    const pairs = new Map<number, number[]>();
+    for (let i = 0; i < objects.length; i++) {
+      const id = objects[i]!;
+      if (id === 0) continue;
+      const x = i % width;
+      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
+        const other = j >= 0 && j < objects.length ? objects[j]! : 0;
+        if (other === 0 || other === id) continue;
+        const key = Math.min(id, other) * 65536 + Math.max(id, other);
+        const list = pairs.get(key) ?? [];
+        list.push(i);
+        pairs.set(key, list);
+        break;
+      }
+    }
+    const order = [...pairs.keys()];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const boundaryBudget = painted + Math.floor(budget / 6);
+    for (const key of order) {
+      for (const i of pairs.get(key)!) if (painted < boundaryBudget) paint(i, 3);
     }
   }
 

@@ -23,11 +23,19 @@ export function initialWeights(spec: NetworkSpec, seed: number): NetworkWeights 
   return weights;
 }
 
-export function toVariables(tf: Tf, spec: NetworkSpec, weights: NetworkWeights, trainable = true): NetworkVariables {
+/** Variables of the network's layers (or of `layers` only). */
+export function toVariables(
+  tf: Tf,
+  spec: NetworkSpec,
+  weights: NetworkWeights,
+  opts: { trainable?: boolean; layers?: readonly string[] } = {},
+): NetworkVariables {
+  const trainable = opts.trainable ?? true;
   const kernels = new Map<string, Variable>();
   const biases = new Map<string, Variable>();
   const list: Variable[] = [];
   for (const layer of networkLayers(spec)) {
+    if (opts.layers && !opts.layers.includes(layer.name)) continue;
     const w = weights[layer.name];
     if (!w) throw new Error(`no weights for layer '${layer.name}'`);
     const k = tf.variable(tf.tensor4d(w.kernel, [layer.kernel, layer.kernel, layer.inputs, layer.outputs]), trainable);
@@ -42,6 +50,7 @@ export function toVariables(tf: Tf, spec: NetworkSpec, weights: NetworkWeights, 
 export async function fromVariables(spec: NetworkSpec, vars: NetworkVariables): Promise<NetworkWeights> {
   const weights: NetworkWeights = {};
   for (const layer of networkLayers(spec)) {
+    if (!vars.kernels.has(layer.name)) continue;
     weights[layer.name] = {
       kernel: (await vars.kernels.get(layer.name)!.data()) as Float32Array,
       bias: (await vars.biases.get(layer.name)!.data()) as Float32Array,
@@ -54,12 +63,7 @@ export async function fromVariables(spec: NetworkSpec, vars: NetworkVariables): 
  * The network on a batch [B, H, W, C] → class logits [B, H, W, K], and every named value on the way (the
  * fine-tuner reads the features before the head).
  */
-export function forward(
-  tf: Tf,
-  spec: NetworkSpec,
-  vars: NetworkVariables,
-  input: Tensor4D,
-): Map<string, Tensor4D> {
+export function forward(tf: Tf, spec: NetworkSpec, vars: NetworkVariables, input: Tensor4D): Map<string, Tensor4D> {
   const values = new Map<string, Tensor4D>([[INPUT, input]]);
   const get = (name: string) => values.get(name)!;
   for (const o of networkOps(spec)) {

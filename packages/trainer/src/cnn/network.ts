@@ -22,7 +22,16 @@ export interface NetworkSpec {
 }
 
 export type Op =
-  | { op: 'conv'; name: string; input: string; output: string; kernel: number; inputs: number; outputs: number; relu: boolean }
+  | {
+      op: 'conv';
+      name: string;
+      input: string;
+      output: string;
+      kernel: number;
+      inputs: number;
+      outputs: number;
+      relu: boolean;
+    }
   | { op: 'pool'; input: string; output: string }
   | { op: 'upsample'; input: string; output: string }
   | { op: 'addRelu'; inputs: [string, string]; output: string };

@@ -49,7 +49,8 @@ export function samplePatch(img: TrainingImage, opts: PatchOptions, random: () =
   const cw = x1 - x0;
   const ch = y1 - y0;
   const crop = new Float32Array(cw * ch);
-  for (let y = 0; y < ch; y++) crop.set(img.data.subarray((y0 + y) * img.width + x0, (y0 + y) * img.width + x1), y * cw);
+  for (let y = 0; y < ch; y++)
+    crop.set(img.data.subarray((y0 + y) * img.width + x0, (y0 + y) * img.width + x1), y * cw);
   const rw = Math.max(1, Math.round(cw * scale));
   const rh = Math.max(1, Math.round(ch * scale));
   const resampled = resample(crop, cw, ch, rw, rh);

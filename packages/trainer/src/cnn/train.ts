@@ -74,7 +74,10 @@ export async function trainNetwork(images: TrainingImage[], opts: NetworkTrainin
       const xs = tf.tensor4d(x, [opts.batch, size, size, 1]);
       const ys = tf.tensor4d(y, [opts.batch, size, size, k]);
       const ws = tf.tensor3d(w, [opts.batch, size, size]);
-      const norm = Math.max(1, w.reduce((a, v) => a + v, 0));
+      const norm = Math.max(
+        1,
+        w.reduce((a, v) => a + v, 0),
+      );
       return optimizer.minimize(
         () => {
           const logits = forward(tf, opts.spec, vars, xs).get(LOGITS)!;

@@ -1,0 +1,151 @@
+import { resample, scaledSize } from '@platescale/segmentation';
+import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
+import type { NetworkModel } from './export.js';
+import { forward, fromVariables, toVariables } from './forward.js';
+import { LOGITS, networkOps, sizeMultiple } from './network.js';
+import { BACKGROUND, BOUNDARY, INTERIOR } from './targets.js';
+import { tensorflow } from './tf.js';
+
+/** One image to fine-tune on: normalised (normalizeImage), sparse labels (0 unlabelled, else 1 + class index), its nuclei's diameter. */
+export interface SparseImage {
+  plane: Float32Array;
+  labels: Uint8Array;
+  width: number;
+  height: number;
+  diameter: number;
+}
+
+export interface FineTuneOptions {
+  steps: number;
+  learningRate: number;
+  /** Weight of staying close to the base model's own prediction on unlabelled pixels (keeps what strokes do not say). */
+  distillation: number;
+}
+
+export const DEFAULT_FINE_TUNE: FineTuneOptions = { steps: 120, learningRate: 0.003, distillation: 0.3 };
+
+/** The layers fine-tuning adapts: the last decoder convolution(s) at full resolution and the head. */
+export function fineTunedLayers(model: NetworkModel): string[] {
+  const ops = networkOps(model.spec);
+  const lastMerge = ops.map((o) => o.op).lastIndexOf('addRelu');
+  return ops.slice(lastMerge + 1).flatMap((o) => (o.op === 'conv' ? [o.name] : []));
+}
+
+interface Prepared {
+  features: Tensor4D;
+  base: Tensor;
+  targets: Tensor;
+  weights: Tensor;
+  labelled: number;
+}
+
+/**
+ * Adapts a network model to a scientist's strokes, starting from its own weights: each image is brought to the
+ * model's working scale, the frozen part of the network (everything up to the last skip connection) runs once,
+ * and only the last full-resolution layers are trained — on the labelled pixels (class-balanced cross-entropy),
+ * while unlabelled pixels are held near the base model's prediction (distillation). A few strokes thus correct the
+ * base model where it errs instead of replacing it. Deterministic (one thread, fixed order).
+ */
+export async function fineTuneNetwork(
+  model: NetworkModel,
+  images: SparseImage[],
+  opts: FineTuneOptions = DEFAULT_FINE_TUNE,
+): Promise<NetworkModel> {
+  const tf = await tensorflow();
+  const trainable = new Set(fineTunedLayers(model));
+  const ops = networkOps(model.spec);
+  const frozenOutput = ops[ops.findIndex((o) => o.op === 'conv' && trainable.has(o.name))]!;
+  if (frozenOutput.op !== 'conv') throw new Error('the network has no trainable tail');
+  const baseVars = toVariables(tf, model.spec, model.weights, { trainable: false });
+  const counts = [0, 0, 0];
+  const prepared: Prepared[] = images.map((img) => {
+    const size = scaledSize(img.width, img.height, model.diameter / img.diameter);
+    const m = sizeMultiple(model.spec);
+    const w = Math.ceil(size.width / m) * m;
+    const h = Math.ceil(size.height / m) * m;
+    const plane = resample(img.plane, img.width, img.height, size.width, size.height);
+    const padded = new Float32Array(w * h);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        padded[y * w + x] = plane[Math.min(y, size.height - 1) * size.width + Math.min(x, size.width - 1)]!;
+    // Strokes are splatted onto the working grid, so thin strokes survive shrinking.
+    const labels = new Uint8Array(w * h);
+    const sx = size.width / img.width;
+    const sy = size.height / img.height;
+    for (let i = 0; i < img.labels.length; i++) {
+      const l = img.labels[i]!;
+      if (!l) continue;
+      const x = Math.min(size.width - 1, Math.floor(((i % img.width) + 0.5) * sx));
+      const y = Math.min(size.height - 1, Math.floor((Math.floor(i / img.width) + 0.5) * sy));
+      labels[y * w + x] = l;
+    }
+    return tf.tidy(() => {
+      const values = forward(tf, model.spec, baseVars, tf.tensor4d(padded, [1, h, w, 1]));
+      const features = tf.keep(values.get(frozenOutput.input)!);
+      const base = tf.keep(tf.softmax(values.get(LOGITS)!));
+      const y = new Float32Array(w * h * 3);
+      const weight = new Float32Array(w * h);
+      let labelled = 0;
+      for (let i = 0; i < labels.length; i++) {
+        const l = labels[i]!;
+        if (!l) continue;
+        const c = l - 1;
+        if (c !== BACKGROUND && c !== INTERIOR && c !== BOUNDARY) continue;
+        y[i * 3 + c] = 1;
+        weight[i] = 1;
+        counts[c]!++;
+        labelled++;
+      }
+      return {
+        features,
+        base,
+        targets: tf.keep(tf.tensor4d(y, [1, h, w, 3])),
+        weights: tf.keep(tf.tensor3d(weight, [1, h, w])),
+        labelled,
+      };
+    });
+  });
+  // Class-balanced: each class present weighs the same in total.
+  const present = counts.filter((c) => c > 0).length;
+  const classWeight = counts.map((c) => (c > 0 ? 1 / (present * c) : 0));
+  const tuned = toVariables(tf, model.spec, model.weights, { layers: [...trainable] });
+  const tailOps = ops.slice(ops.indexOf(frozenOutput));
+  const tail = (features: Tensor4D) => {
+    let x = features;
+    for (const o of tailOps) {
+      if (o.op !== 'conv') continue;
+      const y = tf.add(
+        tf.conv2d(x, tuned.kernels.get(o.name)! as Tensor4D, 1, 'same'),
+        tuned.biases.get(o.name)!,
+      ) as Tensor4D;
+      x = o.relu ? tf.relu(y) : y;
+    }
+    return x;
+  };
+  const optimizer = tf.train.adam(opts.learningRate);
+  const classWeights = tf.tensor1d(classWeight);
+  for (let step = 0; step < opts.steps; step++) {
+    const loss = optimizer.minimize(
+      () => {
+        let total: Tensor = tf.scalar(0);
+        for (const p of prepared) {
+          const logLikelihood = tf.logSoftmax(tail(p.features));
+          const pixelWeights = tf.mul(p.weights, tf.sum(tf.mul(p.targets, classWeights), -1));
+          const supervised = tf.neg(tf.sum(tf.mul(pixelWeights, tf.sum(tf.mul(p.targets, logLikelihood), -1))));
+          const distill = tf.neg(tf.mean(tf.sum(tf.mul(p.base, logLikelihood), -1)));
+          total = tf.add(total, tf.add(supervised, tf.mul(distill, opts.distillation / prepared.length)));
+        }
+        return total as never;
+      },
+      true,
+      tuned.list,
+    );
+    loss?.dispose();
+  }
+  const weights = { ...model.weights, ...(await fromVariables(model.spec, tuned)) };
+  optimizer.dispose();
+  classWeights.dispose();
+  for (const v of [...tuned.list, ...baseVars.list]) v.dispose();
+  for (const p of prepared) for (const t of [p.features, p.base, p.targets, p.weights]) t.dispose();
+  return { ...model, weights };
+}

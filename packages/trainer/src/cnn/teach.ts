@@ -1,0 +1,42 @@
+import { estimateDiameter, normalizeImage } from '@platescale/segmentation';
+import { TrainingInputError } from '../errors.js';
+import { decodeNetwork, encodeNetwork, type NetworkModel } from './export.js';
+import { DEFAULT_FINE_TUNE, type FineTuneOptions, fineTuneNetwork, type SparseImage } from './finetune.js';
+
+/** A training image as the scientist sent it: one channel scaled to [0, 1], strokes (0 none, 1 + class index). */
+export interface StrokedImage {
+  name: string;
+  data: Float32Array;
+  width: number;
+  height: number;
+  labels: Uint8Array;
+  /** Typical nucleus diameter (px); estimated from the image when absent. */
+  diameter?: number;
+}
+
+/**
+ * Teaches a network model from strokes, starting from `base` (an ONNX file made by encodeNetwork, e.g. the default
+ * nuclei model): every image brought to the base's working scale by its nucleus diameter (given, or estimated as a
+ * job would), then fineTuneNetwork. Labels must be 1 background, 2 interior (the nucleus), 3 boundary.
+ */
+export async function teachNetwork(
+  base: Uint8Array,
+  images: StrokedImage[],
+  opts: FineTuneOptions = DEFAULT_FINE_TUNE,
+): Promise<{ model: NetworkModel; bytes: Uint8Array; diameters: number[] }> {
+  const model = decodeNetwork(base);
+  if (!model) throw new TrainingInputError('the base model is not a network model and cannot be fine-tuned', 'base');
+  const sparse: SparseImage[] = images.map((img) => {
+    const plane = normalizeImage(img.data, img.width, img.height);
+    const diameter = img.diameter ?? estimateDiameter(plane, img.width, img.height).diameter;
+    if (diameter === undefined) {
+      throw new TrainingInputError(
+        `no nucleus found in '${img.name}' to estimate its nucleus diameter from; give objectDiameter`,
+        'objectDiameter',
+      );
+    }
+    return { plane, labels: img.labels, width: img.width, height: img.height, diameter };
+  });
+  const tuned = await fineTuneNetwork(model, sparse, opts);
+  return { model: tuned, bytes: encodeNetwork(tuned), diameters: sparse.map((s) => s.diameter) };
+}
