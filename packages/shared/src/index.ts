@@ -9,6 +9,7 @@ export {
   PRICE_TABLE,
   type PriceTable,
 } from './cost/index.js';
+export { csvCell, csvCellText, csvRow } from './csv/cell.js';
 export type {
   AggregateInput,
   AnalysisInput,
