@@ -56,3 +56,35 @@ export class UnsafeWebhookUrlError extends ApiError {
     });
   }
 }
+
+/**
+ * A key a request names that is no object of the caller's tenant. A missing key and another tenant's key get this
+ * same answer, so it tells nothing about what other tenants store.
+ */
+export class UnknownObjectError extends ApiError {
+  constructor(key: string, field: string, prefixes: readonly string[]) {
+    super(`${field}: no object '${key}' in this tenant's storage (${prefixes.join(', ')})`, {
+      code: 'object_not_found',
+      status: 400,
+      details: { field },
+    });
+  }
+}
+
+/** A key prefix a request names that lies outside the caller's tenant's folders (decided by its name alone). */
+export class ForeignPrefixError extends ApiError {
+  constructor(prefix: string, field: string, prefixes: readonly string[]) {
+    super(`${field} '${prefix}' is not in this tenant's storage: it must lie under ${prefixes.join(', ')}`, {
+      code: 'prefix_not_allowed',
+      status: 400,
+      details: { field },
+    });
+  }
+}
+
+/** A body (or a form's file part) whose content type the route does not take (HTTP 415). */
+export class UnsupportedMediaTypeError extends ApiError {
+  constructor(message: string, field?: string) {
+    super(message, { code: 'unsupported_media_type', status: 415, ...(field ? { details: { field } } : {}) });
+  }
+}
