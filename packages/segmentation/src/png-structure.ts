@@ -79,7 +79,7 @@ export function pngDataProblem(bytes: Uint8Array): string | undefined {
     if (type === 'IHDR') header = body;
     if (type === 'IDAT') data.push(body);
   }
-  if (!header || header.byteLength !== 13) return undefined;
+  if (header?.byteLength !== 13) return undefined;
   const h = new DataView(header.buffer, header.byteOffset, 13);
   const [width, height, depth, colour, interlace] = [
     h.getUint32(0),

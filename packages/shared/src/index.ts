@@ -24,6 +24,7 @@ export type {
   SegmentBatchResult,
 } from './domain/analysis.js';
 export { type NamingConvention, type ParsedImageName, parseImageName } from './domain/naming.js';
+export { isTenantKey, TENANT_NAMESPACES, tenantImageRoot, tenantPrefixes } from './domain/tenancy.js';
 export {
   allWells,
   normalizeWell,

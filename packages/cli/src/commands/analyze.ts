@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type PlateFormat, ValidationError, wellFitsPlate } from '@platescale/shared';
+import { type PlateFormat, tenantImageRoot, ValidationError, wellFitsPlate } from '@platescale/shared';
 import { intOption, parseCommandArgs } from '../lib/args.js';
-import { importFolder } from '../lib/import-folder.js';
-import { localClient, startPlatform } from '../lib/platform.js';
+import { importFolder, pickSegmentationChannel } from '../lib/import-folder.js';
+import { LOCAL_TENANT, localClient, startPlatform } from '../lib/platform.js';
 import { writeReportDir } from '../lib/report-files.js';
 import { costLine, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
 import { formatTable } from '../lib/table.js';
@@ -13,7 +13,8 @@ const HELP = `usage: platescale analyze <images-dir> [--channels DNA,PH3,...] [-
        [--plate-map FILE.csv|FILE.json] [--json FILE] [--out DIR]
 
 Imports the folder (Cellomics, ImageXpress or Opera/Phenix file names), runs one job on the embedded runtime and
-prints the per-well table. --channels names channels by index (d0/w1/ch1 first); default ch1, ch2, ...`;
+prints the per-well table. --channels names channels by index (d0/w1/ch1 first); default ch1, ch2, ...
+The segmentation channel is the first channel that has images, unless --segmentation-channel names one.`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -47,7 +48,8 @@ export async function run(args: string[]): Promise<number> {
   try {
     const { config, objects } = platform.runtime;
     const client = await localClient(platform);
-    const prefix = `experiments/${experimentId}/`;
+    // The images go where a lab system of the CLI's tenant would write them.
+    const prefix = `${tenantImageRoot(LOCAL_TENANT)}experiments/${experimentId}/`;
     const imported = await importFolder(objects, dir, prefix);
     log(`imported ${imported.files} images from ${dir} (${imported.parsed.length} recognised)`);
     for (const name of imported.unrecognized.slice(0, 20)) log(`  not a known image naming convention: ${name}`);
@@ -62,7 +64,12 @@ export async function run(args: string[]): Promise<number> {
       values['plate-format'],
       imported.parsed.map((p) => p.well),
     );
-    const segmentationChannel = values['segmentation-channel'] ?? channels[0]!;
+    const segmentationChannel = pickSegmentationChannel(values['segmentation-channel'], channels, imported.parsed);
+    if (!values['segmentation-channel']) {
+      log(
+        `segmenting channel ${segmentationChannel}, the first with images (--segmentation-channel to choose another)`,
+      );
+    }
     const maxConcurrency = intOption(values['max-concurrency'], 'max-concurrency', 1, config.MAX_CONCURRENCY_CAP);
 
     const run = await runJob(
@@ -81,6 +88,7 @@ export async function run(args: string[]): Promise<number> {
       ...jobReport(run),
       experimentId,
       channels,
+      segmentationChannel,
       unrecognizedFiles: imported.unrecognized,
       wells: run.wells.map((w) => ({
         plate: w.plate,

@@ -123,13 +123,15 @@ interface DemoTarget {
   close(): Promise<void>;
 }
 
+const DEMO_TENANT = 'demo';
+
 /** The whole platform in this process (the default). */
 async function embeddedTarget(): Promise<DemoTarget> {
   const platform = await startPlatform({});
   const { config, objects } = platform.runtime;
   return {
-    client: await localClient(platform, 'demo'),
-    upload: objectStoreUploader(objects),
+    client: await localClient(platform, DEMO_TENANT),
+    upload: objectStoreUploader(objects, DEMO_TENANT),
     description:
       `API ${platform.url} · database ${config.adapters.database}, cache ${config.adapters.cache}, ` +
       `objects ${config.adapters.objects}, workflow ${config.adapters.workflow} · ${config.WORKERS} workers`,

@@ -133,7 +133,7 @@ t.test('deep nesting and every parser error answer 400 problem+json', async (t) 
     ['{"a":1,}', 'a trailing comma'],
     ['', 'an empty body'],
     ['{"__proto__": {"x": 1}}', 'prototype poisoning'],
-  ]) {
+  ] as const) {
     const res = await app.inject({
       method: 'POST',
       url: '/v1/jobs',
@@ -176,7 +176,7 @@ t.test('uploads with a non-image content type answer 415', async (t) => {
     ['application/json', '{"image":"data"}'],
     ['text/plain', 'hello'],
     ['application/x-www-form-urlencoded', 'a=b'],
-  ]) {
+  ] as const) {
     const res = await app.inject({
       method: 'POST',
       url: '/v1/uploads',
