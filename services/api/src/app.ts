@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { isRememberedKey } from './auth/keys.js';
 import type { ApiDeps } from './deps.js';
 import { authPlugin } from './plugins/auth.js';
 import { componentsPlugin } from './plugins/components.js';
@@ -41,6 +42,8 @@ export async function app(fastify: FastifyInstance, deps: ApiDeps): Promise<void
   await fastify.register(errorsPlugin);
   await fastify.register(securityPlugin, {
     ratePerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+    unauthenticatedPerMinute: config.API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
+    isRememberedKey: (token) => isRememberedKey(deps.db.db, token),
     redis,
     keyPrefix: config.CACHE_PREFIX,
   });
