@@ -46,6 +46,17 @@ export class RateLimitedError extends ApiError {
   }
 }
 
+/** An API key already holds as many open progress streams as one key may (HTTP 429). */
+export class TooManyStreamsError extends ApiError {
+  constructor(max: number) {
+    super(`this API key already has ${max} open event streams; close one (or use another key) and retry`, {
+      code: 'too_many_streams',
+      status: 429,
+      retryable: true,
+    });
+  }
+}
+
 /** A webhook URL the SSRF guard refuses (scheme, or an address that is loopback/private/link-local/metadata). */
 export class UnsafeWebhookUrlError extends ApiError {
   constructor(url: string, reason: string) {
