@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { type PlateFormat, tenantImageRoot, ValidationError, wellFitsPlate } from '@platescale/shared';
 import { intOption, parseCommandArgs } from '../lib/args.js';
@@ -43,6 +43,9 @@ export async function run(args: string[]): Promise<number> {
       'analysis');
   const batchSize = intOption(values['batch-size'], 'batch-size', 1, 100);
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
+    throw new ValidationError(`${positionals[0]} is not a folder`, 'images-dir');
+  }
 
   const platform = await startPlatform({});
   try {
