@@ -1,6 +1,12 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type PlateFormat, tenantImageRoot, ValidationError, wellFitsPlate } from '@platescale/shared';
+import {
+  type ObjectStore,
+  type PlateFormat,
+  tenantImageRoot,
+  ValidationError,
+  wellFitsPlate,
+} from '@platescale/shared';
 import { intOption, parseCommandArgs } from '../lib/args.js';
 import { importFolder, pickSegmentationChannel } from '../lib/import-folder.js';
 import { LOCAL_TENANT, localClient, startPlatform } from '../lib/platform.js';
@@ -9,12 +15,13 @@ import { costLine, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
 import { formatTable } from '../lib/table.js';
 
 const HELP = `usage: platescale analyze <images-dir> [--channels DNA,PH3,...] [--segmentation-channel NAME]
-       [--experiment ID] [--plate-format 96|384] [--batch-size N] [--max-concurrency N] [--model KEY]
+       [--experiment ID] [--plate-format 96|384] [--batch-size N] [--max-concurrency N] [--model FILE|KEY]
        [--plate-map FILE.csv|FILE.json] [--json FILE] [--out DIR]
 
 Imports the folder (Cellomics, ImageXpress or Opera/Phenix file names), runs one job on the embedded runtime and
 prints the per-well table. --channels names channels by index (d0/w1/ch1 first); default ch1, ch2, ...
-The segmentation channel is the first channel that has images, unless --segmentation-channel names one.`;
+The segmentation channel is the first channel that has images, unless --segmentation-channel names one.
+--model: an .onnx file (e.g. from platescale train), or the object key of one in this tenant's storage.`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -83,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
         segmentationChannel,
         maxConcurrency: maxConcurrency ?? config.WORKERS,
         ...(batchSize ? { batchSize } : {}),
-        ...(values.model ? { modelKey: values.model } : {}),
+        ...(values.model ? { modelKey: await modelKeyOf(values.model, objects) } : {}),
       },
       values['plate-map'] ? await readPlateMap(values['plate-map']) : undefined,
     );
@@ -121,6 +128,15 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await platform.close();
   }
+}
+
+/** A model file goes into the tenant's own folder, where a job may name it; anything else is taken as a key. */
+async function modelKeyOf(model: string, objects: ObjectStore): Promise<string> {
+  const file = resolve(model);
+  if (!(await stat(file).catch(() => undefined))?.isFile()) return model;
+  const key = `${tenantImageRoot(LOCAL_TENANT)}models/${basename(file)}`;
+  await objects.put(key, await readFile(file));
+  return key;
 }
 
 function inferPlateFormat(flag: string | undefined, wells: string[]): PlateFormat {
