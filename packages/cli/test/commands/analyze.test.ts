@@ -48,11 +48,11 @@ t.test(
     for (const w of report.wells) t.ok(w.cellCount > 0, `${w.well}: ${w.cellCount} objects`);
 
     const model = fileURLToPath(new URL('../../../segmentation/models/nuclei-default.onnx', import.meta.url));
-  const withModel = await platescale(['analyze', dir, '--model', model, '--json', json], join(root, 'home'));
-  t.equal(withModel.code, 0, `an .onnx file as --model goes into the tenant's storage: ${withModel.stderr}`);
-  t.equal(JSON.parse(await readFile(json, 'utf8')).imagesSucceeded, 3);
+    const withModel = await platescale(['analyze', dir, '--model', model, '--json', json], join(root, 'home'));
+    t.equal(withModel.code, 0, `an .onnx file as --model goes into the tenant's storage: ${withModel.stderr}`);
+    t.equal(JSON.parse(await readFile(json, 'utf8')).imagesSucceeded, 3);
 
-  const named = await platescale(['analyze', dir, '--segmentation-channel', 'ch1'], join(root, 'home'));
+    const named = await platescale(['analyze', dir, '--segmentation-channel', 'ch1'], join(root, 'home'));
     t.equal(named.code, 2);
     t.equal(
       named.stderr.trim().split('\n').at(-1),
