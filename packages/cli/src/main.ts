@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { PlatescaleError } from '@platescale/shared';
 import { commands } from './commands/index.js';
+import { failureMessage } from './lib/failure.js';
 
 /** `platescale <command> [...args]`: each command module exports `run(args): Promise<number>` (the exit code). */
 async function main(argv: string[]): Promise<number> {
@@ -22,8 +23,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const message = err instanceof PlatescaleError ? err.message : ((err as Error)?.stack ?? String(err));
-    process.stderr.write(`platescale: ${message}\n`);
+    process.stderr.write(`platescale: ${failureMessage(err)}\n`);
     process.exitCode = err instanceof PlatescaleError && err.status < 500 ? 2 : 1;
   },
 );

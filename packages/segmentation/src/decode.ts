@@ -1,5 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { ImageDecodeError, ImageTooLargeError } from './errors.js';
+import { checkPngStructure, PngStructureError, pngDataProblem } from './png-structure.js';
+import { checkTiffStructure, TiffStructureError } from './tiff-structure.js';
 
 /** A single-channel image as stored: 8- or 16-bit samples, row-major. */
 export interface GreyImage {
@@ -18,15 +20,52 @@ export interface DecodeOptions {
 }
 
 const SIXTEEN_BIT_DEPTHS = new Set(['ushort', 'short', 'uint', 'int']);
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const TIFF_SIGNATURES = [Buffer.from('II*\0', 'latin1'), Buffer.from('MM\0*', 'latin1')];
+const BIGTIFF_SIGNATURES = [Buffer.from('II+\0', 'latin1'), Buffer.from('MM\0+', 'latin1')];
+
+const isPng = (bytes: Buffer) => bytes.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE);
+
+/** Why the decoder gave up, in a lab engineer's words where the data itself is the cause. */
+function decoderReason(bytes: Buffer, err: unknown): string {
+  const problem = isPng(bytes) ? pngDataProblem(bytes) : undefined;
+  if (problem) return `damaged PNG: ${problem}`;
+  const message = (err as Error).message.split('\n')[0]!;
+  return `corrupt image data (decoder: ${message})`;
+}
+
+/**
+ * Refuses what is not a whole TIFF or PNG before the decoder sees it: empty files, other formats, and files whose
+ * structure is damaged (cut short, offsets or byte counts past the end or not adding up, CRC errors).
+ */
+function checkStructure(file: string, bytes: Buffer): void {
+  if (bytes.length === 0) throw new ImageDecodeError(file, 'empty file (0 bytes)');
+  const starts = (signature: Buffer) => bytes.subarray(0, signature.length).equals(signature);
+  try {
+    if (isPng(bytes)) checkPngStructure(bytes);
+    else if ([...TIFF_SIGNATURES, ...BIGTIFF_SIGNATURES].some(starts)) checkTiffStructure(bytes);
+    else {
+      const head = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+      throw new ImageDecodeError(file, `not a TIFF or PNG file (it starts with ${head})`);
+    }
+  } catch (err) {
+    if (err instanceof PngStructureError) throw new ImageDecodeError(file, `damaged PNG: ${err.message}`, err);
+    if (err instanceof TiffStructureError) throw new ImageDecodeError(file, `damaged TIFF: ${err.message}`, err);
+    throw err;
+  }
+}
 
 /**
  * Decodes TIFF (grey, RGB, palette; PackBits/LZW/deflate; either byte order) or PNG to one grey channel.
  * Colour and palette images become their brightest band; 16-bit data stays 16-bit (only grey16/rgb16 +
- * ushort raw output keeps it).
+ * ushort raw output keeps it). A damaged file is an ImageDecodeError naming it and what is wrong, never a
+ * partly decoded image: the structure is checked first, and any decoder warning (a corrupt compressed strip,
+ * data that runs out) fails the decode.
  */
 export async function decodeImage(file: string, bytes: Buffer, opts: DecodeOptions): Promise<GreyImage> {
+  checkStructure(file, bytes);
   const page = opts.page ?? 0;
-  const input = { page, limitInputPixels: opts.maxPixels, failOn: 'truncated' } as const;
+  const input = { page, limitInputPixels: opts.maxPixels, failOn: 'warning' } as const;
   let meta: Metadata;
   try {
     // Headers only; the pixel limit is checked below so the error can say by how much.
@@ -65,7 +104,7 @@ export async function decodeImage(file: string, bytes: Buffer, opts: DecodeOptio
       : new Uint8Array(data.buffer, data.byteOffset, data.length);
     bands = info.channels;
   } catch (err) {
-    throw new ImageDecodeError(file, (err as Error).message, err);
+    throw new ImageDecodeError(file, decoderReason(bytes, err), err);
   }
   return { width, height, data: bands > 1 ? brightestBand(samples, bands) : samples, maxValue: wide ? 65535 : 255 };
 }

@@ -3,10 +3,19 @@ import { PlatescaleError } from '@platescale/shared';
 /** Base of every error the segmentation core raises on purpose. */
 export class SegmentationError extends PlatescaleError {}
 
-/** An image that cannot be decoded (corrupt, truncated, unsupported). Fails its item only. */
+/** An image that cannot be decoded (damaged, truncated, unsupported). Fails its item only; names file and reason. */
 export class ImageDecodeError extends SegmentationError {
+  readonly file: string;
+  readonly reason: string;
   constructor(file: string, reason: string, cause?: unknown) {
-    super(`cannot decode '${file}': ${reason}`, { code: 'image_decode_failed', status: 422, cause });
+    super(`cannot decode '${file}': ${reason}`, {
+      code: 'image_decode_failed',
+      status: 422,
+      details: { file, reason },
+      cause,
+    });
+    this.file = file;
+    this.reason = reason;
   }
 }
 

@@ -1,10 +1,17 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import t from 'tap';
 import { decodeImage } from '../src/decode.js';
+import { ImageDecodeError } from '../src/errors.js';
+import { damagedImages, goodField, HEIGHT, WIDTH } from './helpers/damaged.js';
 import { discField, encode } from './helpers/images.js';
+import { writeTiff } from './helpers/tiff.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../../test/fixtures/example-human', import.meta.url));
+const exampleD0 = readFileSync(join(EXAMPLE, 'AS_09125_050116030001_D03f00d0.tif'));
 const opts = { maxPixels: 1 << 20 };
 const bright = (data: ArrayLike<number>, over: number) => Array.from(data).filter((v) => v > over).length;
 const discs = [{ x: 20, y: 20, r: 6 }];
@@ -78,5 +85,55 @@ t.test('corrupt, truncated and oversized images are refused with the file name',
   await t.rejects(decodeImage('c.png', png, { maxPixels: 1000 }), {
     name: 'ImageTooLargeError',
     message: /'c\.png' has 1920 pixels/,
+  });
+});
+
+t.test('every damaged variant of the corpus is refused: ImageDecodeError naming the file and the reason', async (t) => {
+  const corpus = await damagedImages();
+  t.ok(corpus.length >= 30, `${corpus.length} variants`);
+  t.equal(new Set(corpus.map((d) => d.name)).size, corpus.length, 'named apart');
+  for (const { name, bytes, reason } of corpus) {
+    const err = await decodeImage(name, bytes, opts).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    t.ok(err instanceof ImageDecodeError, `${name}: ImageDecodeError`);
+    if (!(err instanceof ImageDecodeError)) continue;
+    t.equal(err.file, name);
+    t.match(err.message, `cannot decode '${name}': `);
+    t.match(err.reason, reason, `${name}: ${err.reason}`);
+  }
+});
+
+t.test('the layouts the corpus is made from decode whole: nothing good is refused', async (t) => {
+  const field = goodField();
+  const imagejTag = { tag: 50838, type: 4 as const, values: [1, 2, 3] };
+  for (const [what, bytes] of [
+    ['directory first, strips', writeTiff({ width: WIDTH, height: HEIGHT, data: field })],
+    ['big-endian', writeTiff({ width: WIDTH, height: HEIGHT, data: field, byteOrder: 'MM' })],
+    ['tiled', writeTiff({ width: WIDTH, height: HEIGHT, data: field, tile: 16 })],
+    ['deflate', writeTiff({ width: WIDTH, height: HEIGHT, data: field, compression: 8 })],
+    ['an unknown private tag', writeTiff({ width: WIDTH, height: HEIGHT, data: field, extra: [imagejTag] })],
+    ['one strip', writeTiff({ width: WIDTH, height: HEIGHT, data: field, rowsPerStrip: HEIGHT })],
+  ] as const) {
+    const image = await decodeImage(what, bytes, opts);
+    t.same(Array.from(image.data), Array.from(field), what);
+  }
+  for (const name of readdirSync(EXAMPLE).filter((f) => f.endsWith('.tif'))) {
+    t.match(await decodeImage(name, readFileSync(join(EXAMPLE, name)), opts), { width: 512, height: 512 }, name);
+  }
+});
+
+t.test('a real field cut short with its directory first is refused, not analysed as if whole', async (t) => {
+  // The defect as found: the first 120 kB of the 233 kB example TIFF, rewritten with its directory before the data.
+  const whole = writeTiff({
+    width: 512,
+    height: 512,
+    data: (await decodeImage('d0', exampleD0, opts)).data,
+    rowsPerStrip: 16,
+  });
+  await t.rejects(decodeImage('D03f00d0-cut.tif', whole.subarray(0, 120_000), opts), {
+    name: 'ImageDecodeError',
+    message: /'D03f00d0-cut\.tif': damaged TIFF: strip \d+ .* lies past the end of the file \(120000 bytes\)/,
   });
 });

@@ -71,6 +71,17 @@ export const EnvSchema = Type.Object({
     minimum: 1,
     description: 'Requests per API key per minute',
   }),
+  API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: Type.Integer({
+    default: 600,
+    minimum: 1,
+    description:
+      'Requests per client address per minute that carry no key verified in the last 10 s (none, invalid, or a first use): limited before any database lookup',
+  }),
+  API_MAX_STREAMS_PER_KEY: Type.Integer({
+    default: 8,
+    minimum: 1,
+    description: 'Open progress streams (SSE) per API key and API process',
+  }),
   API_BODY_LIMIT_BYTES: Type.Integer({ default: 1048576, minimum: 1024 }),
   WEBHOOK_RETRY_SCHEDULE_SECONDS: Type.String({
     default: '5,300,1800,7200,18000,36000,36000',
@@ -107,6 +118,8 @@ const INTEGER_KEYS = new Set([
   'SEGMENTER_MAX_PIXELS',
   'EXPERIMENT_CACHE_TTL_SECONDS',
   'API_RATE_LIMIT_PER_MINUTE',
+  'API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE',
+  'API_MAX_STREAMS_PER_KEY',
   'API_BODY_LIMIT_BYTES',
 ]);
 

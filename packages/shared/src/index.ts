@@ -9,6 +9,7 @@ export {
   PRICE_TABLE,
   type PriceTable,
 } from './cost/index.js';
+export { csvCell, csvCellText, csvRow } from './csv/cell.js';
 export type {
   AggregateInput,
   AnalysisInput,
@@ -23,6 +24,7 @@ export type {
   SegmentBatchResult,
 } from './domain/analysis.js';
 export { type NamingConvention, type ParsedImageName, parseImageName } from './domain/naming.js';
+export { isTenantKey, TENANT_NAMESPACES, tenantImageRoot, tenantPrefixes } from './domain/tenancy.js';
 export {
   allWells,
   normalizeWell,

@@ -13,6 +13,19 @@ export class NoImageSetsError extends AggregatorError {
   }
 }
 
+/**
+ * No image set has an image of the job's segmentation channel: nothing could be segmented, so the job fails at
+ * its first step, naming the channel and the channels that do have images.
+ */
+export class SegmentationChannelMissingError extends AggregatorError {
+  constructor(channel: string, found: string[], prefix: string) {
+    super(
+      `no image of the segmentation channel '${channel}' under '${prefix}' (channels with images: ${found.join(', ') || 'none'})`,
+      { code: 'segmentation_channel_missing', status: 400, details: { channel, found, prefix } },
+    );
+  }
+}
+
 /** ResultWriter output that is not shaped as Step Functions writes it. */
 export class ResultWriterFormatError extends AggregatorError {
   constructor(key: string, reason: string) {

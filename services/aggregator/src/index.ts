@@ -1,6 +1,12 @@
 export { analyzeJob, type JobAnalysis } from './aggregate/analyze.js';
 export { type AggregateDeps, type AggregateOutput, createAggregateHandler, jobStatus } from './aggregate/handler.js';
-export { AggregatorError, NoImageSetsError, PlateMapValidationError, ResultWriterFormatError } from './errors.js';
+export {
+  AggregatorError,
+  NoImageSetsError,
+  PlateMapValidationError,
+  ResultWriterFormatError,
+  SegmentationChannelMissingError,
+} from './errors.js';
 export { createJobEventConsumer } from './events/consumer.js';
 export {
   createListImageSetsHandler,

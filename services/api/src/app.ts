@@ -1,11 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { isRememberedKey } from './auth/keys.js';
 import type { ApiDeps } from './deps.js';
 import { authPlugin } from './plugins/auth.js';
 import { componentsPlugin } from './plugins/components.js';
 import { errorsPlugin } from './plugins/errors.js';
 import { idempotencyPlugin } from './plugins/idempotency.js';
+import { inputPlugin } from './plugins/input.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { securityPlugin } from './plugins/security.js';
 import { servicesPlugin } from './plugins/services.js';
@@ -19,10 +21,11 @@ import { modelRoutes } from './routes/models/index.js';
 import { plateMapRoutes } from './routes/plate-maps/index.js';
 import { webRoutes } from './routes/web/index.js';
 import { webhookRoutes } from './routes/webhooks/index.js';
+import { clientErrorHandler, compilersFactory, frameworkErrors } from './server-options.js';
 
 /**
  * The API as a plugin: named schemas (OpenAPI components) → external plugins (security headers, rate limits,
- * OpenAPI) → app decorators (errors, auth, idempotency, services) → encapsulated route groups.
+ * OpenAPI) → app decorators (errors, auth, input checks, idempotency, services) → encapsulated route groups.
  */
 export async function app(fastify: FastifyInstance, deps: ApiDeps): Promise<void> {
   const { config } = deps;
@@ -39,11 +42,14 @@ export async function app(fastify: FastifyInstance, deps: ApiDeps): Promise<void
   await fastify.register(errorsPlugin);
   await fastify.register(securityPlugin, {
     ratePerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+    unauthenticatedPerMinute: config.API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
+    isRememberedKey: (token) => isRememberedKey(deps.db.db, token),
     redis,
     keyPrefix: config.CACHE_PREFIX,
   });
   await fastify.register(openapiPlugin);
   await fastify.register(authPlugin, { db: deps.db.db });
+  await fastify.register(inputPlugin);
   await fastify.register(idempotencyPlugin, { db: deps.db.db });
   await fastify.register(servicesPlugin, deps);
 
@@ -65,6 +71,9 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? { level: deps.config.LOG_LEVEL },
     bodyLimit: deps.config.API_BODY_LIMIT_BYTES,
     trustProxy: deps.config.PLATESCALE_MODE === 'production',
+    schemaController: { compilersFactory },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   await fastify.register(app, deps);
   await fastify.ready();

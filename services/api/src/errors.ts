@@ -46,6 +46,17 @@ export class RateLimitedError extends ApiError {
   }
 }
 
+/** An API key already holds as many open progress streams as one key may (HTTP 429). */
+export class TooManyStreamsError extends ApiError {
+  constructor(max: number) {
+    super(`this API key already has ${max} open event streams; close one (or use another key) and retry`, {
+      code: 'too_many_streams',
+      status: 429,
+      retryable: true,
+    });
+  }
+}
+
 /** A webhook URL the SSRF guard refuses (scheme, or an address that is loopback/private/link-local/metadata). */
 export class UnsafeWebhookUrlError extends ApiError {
   constructor(url: string, reason: string) {
@@ -54,5 +65,37 @@ export class UnsafeWebhookUrlError extends ApiError {
       status: 400,
       details: { field: 'url' },
     });
+  }
+}
+
+/**
+ * A key a request names that is no object of the caller's tenant. A missing key and another tenant's key get this
+ * same answer, so it tells nothing about what other tenants store.
+ */
+export class UnknownObjectError extends ApiError {
+  constructor(key: string, field: string, prefixes: readonly string[]) {
+    super(`${field}: no object '${key}' in this tenant's storage (${prefixes.join(', ')})`, {
+      code: 'object_not_found',
+      status: 400,
+      details: { field },
+    });
+  }
+}
+
+/** A key prefix a request names that lies outside the caller's tenant's folders (decided by its name alone). */
+export class ForeignPrefixError extends ApiError {
+  constructor(prefix: string, field: string, prefixes: readonly string[]) {
+    super(`${field} '${prefix}' is not in this tenant's storage: it must lie under ${prefixes.join(', ')}`, {
+      code: 'prefix_not_allowed',
+      status: 400,
+      details: { field },
+    });
+  }
+}
+
+/** A body (or a form's file part) whose content type the route does not take (HTTP 415). */
+export class UnsupportedMediaTypeError extends ApiError {
+  constructor(message: string, field?: string) {
+    super(message, { code: 'unsupported_media_type', status: 415, ...(field ? { details: { field } } : {}) });
   }
 }

@@ -3,6 +3,7 @@ import { decodeImage } from '@platescale/segmentation';
 import type { ImageFailure, ImageSummary, SegmentBatchEvent } from '@platescale/shared';
 import { UnavailableError } from '@platescale/shared';
 import t from 'tap';
+import { damagedImages } from '../../../packages/segmentation/test/helpers/damaged.js';
 import { discField, encode, grid } from '../../../packages/segmentation/test/helpers/images.js';
 import { createSegmentHandler } from '../src/handler.js';
 import { createMemoryStore } from './helpers/memory-store.js';
@@ -73,6 +74,32 @@ t.test('segments every image set of a batch; bad items fail alone, naming file a
   t.match(mask, { width: W, height: W, maxValue: 65535 });
   t.equal(Math.max(...mask.data), 6, 'mask holds labels 1..6');
 });
+
+t.test(
+  'every damaged variant fails its own item with ImageDecodeError; the good sets of the batch succeed',
+  async (t) => {
+    const store = await seed();
+    const corpus = await damagedImages();
+    for (const d of corpus) await store.put(`damaged/${d.name}`, d.bytes);
+    const handler = createSegmentHandler({ objects: store, options: { writeOutputs: false } });
+    const good = [set('A01', { DNA: 'plate/A01-DNA.png' }), set('A02', { DNA: 'plate/A02-DNA.tif' })];
+    const damaged = corpus.map((d, i) => ({ ...set('B01', { DNA: `damaged/${d.name}` }), field: i }));
+    const { results } = await handler({ BatchInput: batchInput, Items: [good[0]!, ...damaged, good[1]!] });
+    t.match(results[0], { well: 'A01', ok: true, count: 6 });
+    t.match(results.at(-1), { well: 'A02', ok: true, count: 12 });
+    const failures = results.slice(1, -1) as ImageFailure[];
+    t.equal(failures.length, corpus.length);
+    failures.forEach((r, i) => {
+      const { name, reason } = corpus[i]!;
+      t.match(r, {
+        field: i,
+        ok: false,
+        error: { type: 'ImageDecodeError', message: `cannot decode 'damaged/${name}': ` },
+      });
+      t.match(r.error.message, reason, name);
+    });
+  },
+);
 
 t.test('oversized images fail their item before decoding', async (t) => {
   const store = await seed();

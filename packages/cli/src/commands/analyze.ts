@@ -1,19 +1,27 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type PlateFormat, ValidationError, wellFitsPlate } from '@platescale/shared';
+import {
+  type ObjectStore,
+  type PlateFormat,
+  tenantImageRoot,
+  ValidationError,
+  wellFitsPlate,
+} from '@platescale/shared';
 import { intOption, parseCommandArgs } from '../lib/args.js';
-import { importFolder } from '../lib/import-folder.js';
-import { localClient, startPlatform } from '../lib/platform.js';
+import { importFolder, pickSegmentationChannel } from '../lib/import-folder.js';
+import { LOCAL_TENANT, localClient, startPlatform } from '../lib/platform.js';
 import { writeReportDir } from '../lib/report-files.js';
 import { costLine, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
 import { formatTable } from '../lib/table.js';
 
 const HELP = `usage: platescale analyze <images-dir> [--channels DNA,PH3,...] [--segmentation-channel NAME]
-       [--experiment ID] [--plate-format 96|384] [--batch-size N] [--max-concurrency N] [--model KEY]
+       [--experiment ID] [--plate-format 96|384] [--batch-size N] [--max-concurrency N] [--model FILE|KEY]
        [--plate-map FILE.csv|FILE.json] [--json FILE] [--out DIR]
 
 Imports the folder (Cellomics, ImageXpress or Opera/Phenix file names), runs one job on the embedded runtime and
-prints the per-well table. --channels names channels by index (d0/w1/ch1 first); default ch1, ch2, ...`;
+prints the per-well table. --channels names channels by index (d0/w1/ch1 first); default ch1, ch2, ...
+The segmentation channel is the first channel that has images, unless --segmentation-channel names one.
+--model: an .onnx file (e.g. from platescale train), or the object key of one in this tenant's storage.`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -42,12 +50,16 @@ export async function run(args: string[]): Promise<number> {
       'analysis');
   const batchSize = intOption(values['batch-size'], 'batch-size', 1, 100);
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
+    throw new ValidationError(`${positionals[0]} is not a folder`, 'images-dir');
+  }
 
   const platform = await startPlatform({});
   try {
     const { config, objects } = platform.runtime;
     const client = await localClient(platform);
-    const prefix = `experiments/${experimentId}/`;
+    // The images go where a lab system of the CLI's tenant would write them.
+    const prefix = `${tenantImageRoot(LOCAL_TENANT)}experiments/${experimentId}/`;
     const imported = await importFolder(objects, dir, prefix);
     log(`imported ${imported.files} images from ${dir} (${imported.parsed.length} recognised)`);
     for (const name of imported.unrecognized.slice(0, 20)) log(`  not a known image naming convention: ${name}`);
@@ -62,7 +74,12 @@ export async function run(args: string[]): Promise<number> {
       values['plate-format'],
       imported.parsed.map((p) => p.well),
     );
-    const segmentationChannel = values['segmentation-channel'] ?? channels[0]!;
+    const segmentationChannel = pickSegmentationChannel(values['segmentation-channel'], channels, imported.parsed);
+    if (!values['segmentation-channel']) {
+      log(
+        `segmenting channel ${segmentationChannel}, the first with images (--segmentation-channel to choose another)`,
+      );
+    }
     const maxConcurrency = intOption(values['max-concurrency'], 'max-concurrency', 1, config.MAX_CONCURRENCY_CAP);
 
     const run = await runJob(
@@ -73,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
         segmentationChannel,
         maxConcurrency: maxConcurrency ?? config.WORKERS,
         ...(batchSize ? { batchSize } : {}),
-        ...(values.model ? { modelKey: values.model } : {}),
+        ...(values.model ? { modelKey: await modelKeyOf(values.model, objects) } : {}),
       },
       values['plate-map'] ? await readPlateMap(values['plate-map']) : undefined,
     );
@@ -81,6 +98,7 @@ export async function run(args: string[]): Promise<number> {
       ...jobReport(run),
       experimentId,
       channels,
+      segmentationChannel,
       unrecognizedFiles: imported.unrecognized,
       wells: run.wells.map((w) => ({
         plate: w.plate,
@@ -110,6 +128,15 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     await platform.close();
   }
+}
+
+/** A model file goes into the tenant's own folder, where a job may name it; anything else is taken as a key. */
+async function modelKeyOf(model: string, objects: ObjectStore): Promise<string> {
+  const file = resolve(model);
+  if (!(await stat(file).catch(() => undefined))?.isFile()) return model;
+  const key = `${tenantImageRoot(LOCAL_TENANT)}models/${basename(file)}`;
+  await objects.put(key, await readFile(file));
+  return key;
 }
 
 function inferPlateFormat(flag: string | undefined, wells: string[]): PlateFormat {

@@ -45,10 +45,10 @@ export async function run(args: string[]): Promise<number> {
   const batchSize = intOption(values['batch-size'], 'batch-size', 1, 100) ?? 4;
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
-  const scratch = await mkdtemp(join(tmpdir(), 'platescale-demo-'));
   const target = values.api
     ? remoteTarget(values.api, values.key ?? process.env.PLATESCALE_API_KEY)
     : await embeddedTarget();
+  const scratch = await mkdtemp(join(tmpdir(), 'platescale-demo-'));
   try {
     const { client } = target;
     log(`platescale demo · ${target.description}`);
@@ -123,13 +123,15 @@ interface DemoTarget {
   close(): Promise<void>;
 }
 
+const DEMO_TENANT = 'demo';
+
 /** The whole platform in this process (the default). */
 async function embeddedTarget(): Promise<DemoTarget> {
   const platform = await startPlatform({});
   const { config, objects } = platform.runtime;
   return {
-    client: await localClient(platform, 'demo'),
-    upload: objectStoreUploader(objects),
+    client: await localClient(platform, DEMO_TENANT),
+    upload: objectStoreUploader(objects, DEMO_TENANT),
     description:
       `API ${platform.url} · database ${config.adapters.database}, cache ${config.adapters.cache}, ` +
       `objects ${config.adapters.objects}, workflow ${config.adapters.workflow} · ${config.WORKERS} workers`,
@@ -147,6 +149,7 @@ function remoteTarget(url: string, key: string | undefined): DemoTarget {
       'key',
     );
   }
+  if (!URL.canParse(url)) throw new ValidationError(`--api '${url}' is not a URL (e.g. http://127.0.0.1:3000)`, 'api');
   const client = new ApiClient(url, key);
   return { client, upload: apiUploader(client), description: `API ${url}`, close: async () => undefined };
 }

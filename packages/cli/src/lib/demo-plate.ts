@@ -1,20 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImageSet, ObjectStore } from '@platescale/shared';
+import { type ImageSet, type ObjectStore, tenantImageRoot } from '@platescale/shared';
 import type { GroundTruth } from '@platescale/synthetic';
 import type { ApiClient } from './api-client.js';
 import { EXAMPLE_CHANNELS, EXAMPLE_PLATE, EXAMPLE_WELL, exampleFiles } from './example-field.js';
 
 export const DEMO_EXPERIMENT = 'demo';
-export const DEMO_PREFIX = `experiments/${DEMO_EXPERIMENT}/`;
+/** Where the demo's images go in the object store: the tenant's own image folder, as a lab system writes them. */
+export const demoPrefix = (tenant: string) => `${tenantImageRoot(tenant)}experiments/${DEMO_EXPERIMENT}/`;
 
 /** Stores one image (`name` is `<plate>/<file>`) where the platform can read it; resolves with its object key. */
 export type ImageUploader = (name: string, body: Buffer) => Promise<string>;
 
-/** In-process: straight into the runtime's object store, under the demo prefix. */
-export function objectStoreUploader(objects: ObjectStore): ImageUploader {
+/** In-process: straight into the runtime's object store, under the demo prefix of `tenant`. */
+export function objectStoreUploader(objects: ObjectStore, tenant: string): ImageUploader {
   return async (name, body) => {
-    const key = `${DEMO_PREFIX}${name}`;
+    const key = `${demoPrefix(tenant)}${name}`;
     await objects.put(key, body);
     return key;
   };

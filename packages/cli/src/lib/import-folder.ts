@@ -35,3 +35,23 @@ export async function importFolder(objects: ObjectStore, dir: string, prefix: st
   }
   return { prefix, files: files.length, parsed, unrecognized };
 }
+
+/**
+ * The channel to segment: the one named, which must have images, or else the first channel (by index) that has
+ * images — a Cellomics folder holding only d2 files is segmented on d2, not on an empty d0.
+ */
+export function pickSegmentationChannel(
+  named: string | undefined,
+  channels: readonly string[],
+  parsed: readonly ParsedImageName[],
+): string {
+  const present = [...new Set(parsed.map((p) => p.channel))].sort((a, b) => a - b).map((i) => channels[i]!);
+  if (named === undefined) return present[0]!;
+  if (!present.includes(named)) {
+    throw new ValidationError(
+      `--segmentation-channel '${named}' has no images in this folder (channels with images: ${present.join(', ')})`,
+      'segmentation-channel',
+    );
+  }
+  return named;
+}

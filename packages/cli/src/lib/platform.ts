@@ -39,8 +39,11 @@ export async function startPlatform(opts: { env?: NodeJS.ProcessEnv; host?: stri
   }
 }
 
+/** The tenant of the CLI's own client on an embedded platform. */
+export const LOCAL_TENANT = 'local';
+
 /** A fresh API key of a local user (the CLI's own client; the web UI's e2e test signs in with one). */
-export async function localKey(platform: Platform, tenant = 'local'): Promise<string> {
+export async function localKey(platform: Platform, tenant = LOCAL_TENANT): Promise<string> {
   const { key } = await createApiKey(platform.runtime.database, {
     tenant,
     scopes: ['jobs:write', 'jobs:read', 'models:write', 'webhooks:manage'],
@@ -49,6 +52,6 @@ export async function localKey(platform: Platform, tenant = 'local'): Promise<st
 }
 
 /** A client with a fresh key of its own, so the CLI goes through the same front door as a lab system. */
-export async function localClient(platform: Platform, tenant = 'local'): Promise<ApiClient> {
+export async function localClient(platform: Platform, tenant = LOCAL_TENANT): Promise<ApiClient> {
   return new ApiClient(platform.url, await localKey(platform, tenant));
 }

@@ -21,12 +21,21 @@ export async function startTestPlatform(extraEnv: Record<string, string> = {}) {
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, CACHE_PREFIX: `${run}:` } : {}),
     ...extraEnv,
   };
-  const platform: Platform = await startPlatform({ env, port: 0, host: '127.0.0.1' });
+  let platform: Platform = await startPlatform({ env, port: 0, host: '127.0.0.1' });
   const client = await localClient(platform, 'e2e');
   return {
-    platform,
+    get platform() {
+      return platform;
+    },
     client,
     home,
+    /** Stops the platform (its server goes away) and, after `downMs`, starts it again on the same port and state. */
+    async restart(downMs = 0) {
+      const port = Number(new URL(platform.url).port);
+      await platform.close();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      platform = await startPlatform({ env, port, host: '127.0.0.1' });
+    },
     async close() {
       await platform.close();
       await rm(home, { recursive: true, force: true });

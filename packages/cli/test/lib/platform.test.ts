@@ -19,7 +19,7 @@ t.test('a job over a small plate with one corrupt image', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'platescale-plate-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const truth = await writePlate(dir, { plate: 'P1', wells: ['A01', 'A12', 'B05'], fields: 1, seed: 7 });
-  const prefix = 'experiments/e2e/';
+  const prefix = 'tenants/e2e/experiments/e2e/';
   for (const name of await readdir(dir)) {
     if (name.endsWith('.tif')) await objects.put(`${prefix}${name}`, await readFile(join(dir, name)));
   }
@@ -85,7 +85,7 @@ t.test('bad input gets a clear 4xx and the process stays up', async (t) => {
   await client.request('POST', '/v1/experiments', {
     experimentId: 'exp',
     plateFormat: 96,
-    imagePrefix: 'experiments/exp/',
+    imagePrefix: 'tenants/e2e/experiments/exp/',
     naming: 'auto',
     channels: ['DNA'],
   });
@@ -100,10 +100,12 @@ t.test('bad input gets a clear 4xx and the process stays up', async (t) => {
     await status('POST', '/v1/experiments', {
       experimentId: 'outside',
       plateFormat: 96,
-      imagePrefix: 'experiments/outside/',
+      imagePrefix: 'tenants/e2e/experiments/outside/',
       naming: 'manifest',
       channels: ['DNA'],
-      manifest: [{ plate: 'P', well: 'A01', field: 0, images: { DNA: 'experiments/other/P_A01_s1_w1.tif' } }],
+      manifest: [
+        { plate: 'P', well: 'A01', field: 0, images: { DNA: 'tenants/e2e/experiments/other/P_A01_s1_w1.tif' } },
+      ],
     }),
     400,
     'an image key outside the experiment prefix is refused',

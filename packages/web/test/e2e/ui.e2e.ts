@@ -11,12 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { plateMapOf, writePlate } from '@platescale/synthetic';
 import { chromium, type Page } from 'playwright-core';
 import t from 'tap';
-import {
-  DEMO_EXPERIMENT,
-  DEMO_PREFIX,
-  objectStoreUploader,
-  uploadDemoImages,
-} from '../../../cli/src/lib/demo-plate.js';
+import { DEMO_EXPERIMENT, demoPrefix, objectStoreUploader, uploadDemoImages } from '../../../cli/src/lib/demo-plate.js';
 import { EXAMPLE_CHANNELS } from '../../../cli/src/lib/example-field.js';
 import { localKey, startPlatform } from '../../../cli/src/lib/platform.js';
 
@@ -50,11 +45,15 @@ t.test('a demo job in the browser: live progress, heatmap, well drill-down with 
   };
 
   const truth = await writePlate(join(home, 'plate'), { seed: 1, fields: 1 });
-  const manifest = await uploadDemoImages(objectStoreUploader(platform.runtime.objects), join(home, 'plate'), truth);
+  const manifest = await uploadDemoImages(
+    objectStoreUploader(platform.runtime.objects, 'e2e'),
+    join(home, 'plate'),
+    truth,
+  );
   await api('/v1/experiments', {
     experimentId: DEMO_EXPERIMENT,
     plateFormat: 96,
-    imagePrefix: DEMO_PREFIX,
+    imagePrefix: demoPrefix('e2e'),
     naming: 'manifest',
     channels: EXAMPLE_CHANNELS,
     manifest,

@@ -8,7 +8,7 @@ import {
   UnsafeKeyError,
   ValidationError,
 } from '@platescale/shared';
-import { NoImageSetsError } from '../errors.js';
+import { NoImageSetsError, SegmentationChannelMissingError } from '../errors.js';
 
 export interface ListImageSetsDeps {
   objects: ObjectStore;
@@ -80,7 +80,10 @@ async function listKeys(objects: ObjectStore, prefix: string): Promise<string[]>
   return keys;
 }
 
-/** The ListImageSets task: lists (or takes) the image sets and writes them to `${resultsPrefix}manifest.json`. */
+/**
+ * The ListImageSets task: lists (or takes) the image sets and writes them to `${resultsPrefix}manifest.json`. A
+ * listing with no image of the segmentation channel fails here, before any segmentation.
+ */
 export function createListImageSetsHandler(deps: ListImageSetsDeps): (input: AnalysisInput) => Promise<ManifestResult> {
   return async (input) => {
     const { experiment } = input;
@@ -99,6 +102,10 @@ export function createListImageSetsHandler(deps: ListImageSetsDeps): (input: Ana
       listing = groupImageSets(keys, experiment.channels, experiment.naming === 'auto' ? undefined : experiment.naming);
     }
     if (listing.imageSets.length === 0) throw new NoImageSetsError(prefix, listing.unrecognized.length);
+    const found = experiment.channels.filter((c) => listing.imageSets.some((set) => set.images[c] !== undefined));
+    if (!found.includes(input.segmentationChannel)) {
+      throw new SegmentationChannelMissingError(input.segmentationChannel, found, prefix);
+    }
     const manifestKey = `${input.resultsPrefix}manifest.json`;
     await objects.put(manifestKey, JSON.stringify(listing.imageSets), { contentType: 'application/json' });
     return {

@@ -1,4 +1,4 @@
-import { type PlateFormat, parseWell, wellFitsPlate } from '@platescale/shared';
+import { csvCellText, type PlateFormat, parseWell, wellFitsPlate } from '@platescale/shared';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { PlateMapValidationError } from '../errors.js';
 
@@ -24,7 +24,9 @@ function rowsOf(body: string | unknown, format: 'csv' | 'json'): Row[] {
   if (format === 'csv') {
     try {
       return parseCsv(String(body), {
-        columns: (header: string[]) => header.map((h) => h.trim()),
+        // An export of ours (GET …/plate-map as CSV) uploads as what it says: neutralised formula starts read back.
+        columns: (header: string[]) => header.map((h) => csvCellText(h.trim())),
+        cast: (value: string) => csvCellText(value),
         skip_empty_lines: true,
         trim: true,
         bom: true,

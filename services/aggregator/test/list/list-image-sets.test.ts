@@ -107,3 +107,17 @@ t.test('an explicit manifest is taken as is, but every key must lie under the pr
   );
   await t.rejects(handler(input({ naming: 'manifest' })), { name: 'ValidationError' });
 });
+
+t.test('no image of the segmentation channel fails the listing, naming it and the channels found', async (t) => {
+  const objects = await store(t);
+  // A Cellomics plate imaged in d2 only: the experiment's first channel has no image at all.
+  for (const well of ['D03', 'D04']) await objects.put(`exp/AS_1_${well}f00d2.tif`, 'x');
+  const handler = createListImageSetsHandler({ objects });
+  const channels = ['ch1', 'ch2', 'ch3'];
+  await t.rejects(handler({ ...input({ channels }), segmentationChannel: 'ch1' }), {
+    name: 'SegmentationChannelMissingError',
+    message: "no image of the segmentation channel 'ch1' under 'exp/' (channels with images: ch3)",
+  });
+  t.notOk(await objects.head('jobs/job-1/manifest.json'), 'no manifest: nothing reaches the Map');
+  t.equal((await handler({ ...input({ channels }), segmentationChannel: 'ch3' })).imageSets, 2);
+});

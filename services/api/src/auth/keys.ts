@@ -142,6 +142,16 @@ export async function revokeApiKey(
 }
 
 /**
+ * Whether `token` is a key this process verified within the verifier's memory (10 s): what can be let past the
+ * per-address limit on requests that would cost a database lookup, without one.
+ */
+export function isRememberedKey(database: Database | Db, token: string | undefined): boolean {
+  if (token === undefined) return false;
+  const hit = cacheOf(dbOf(database)).entries.get(hashToken(token));
+  return hit !== undefined && hit.until > Date.now();
+}
+
+/**
  * Resolves bearer tokens to principals. Verified keys are remembered for `rememberMs` so that a hot path
  * (GET /v1/jobs/{id} polled by lab systems) costs no database round trip. A key revoked through revokeApiKey in this
  * process stops working at once; revoked anywhere else (another process, plain SQL) it keeps working for up to

@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** The principal of a bearer token, or undefined for an unknown or revoked key (remembered for 10 s). */
+    verifyApiKey(token: string): Promise<Principal | undefined>;
+  }
 }
 
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -25,6 +29,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { db: Db }) => {
     const verify = createKeyVerifier(opts.db);
+    app.decorate('verifyApiKey', verify);
     app.decorateRequest('principal', null);
     app.addHook('onRequest', async (request) => {
       const scope = request.routeOptions.config.scope;

@@ -3,7 +3,7 @@ import { PlatescaleError } from '@platescale/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
-interface ProblemBody {
+export interface ProblemBody {
   type: string;
   title: string;
   status: number;
@@ -12,7 +12,7 @@ interface ProblemBody {
   field?: string;
 }
 
-const problem = (status: number, code: string, detail: string, field?: string): ProblemBody => ({
+export const problem = (status: number, code: string, detail: string, field?: string): ProblemBody => ({
   type: `https://platescale.dev/problems/${code}`,
   title: STATUS_CODES[status] ?? 'Error',
   status,

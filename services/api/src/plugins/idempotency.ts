@@ -31,8 +31,9 @@ function canonical(value: unknown): string {
 /**
  * `Idempotency-Key` on POST: the first request with a key is recorded with its fingerprint (method, URL, body)
  * and, once answered, its response; a retry with the same key and request replays that response, a different
- * request with the key is 422, and a retry while the first is still running is 409. 5xx answers are not kept,
- * so a retry after a server failure runs again.
+ * request with the key is 422, and a retry while the first is still running is 409. Only replies of requests that
+ * did their work are kept (Stripe's rule): a refusal — 4xx from validation or a lookup (an experiment not created
+ * yet), or a 5xx — releases the key, so the retry runs again once the cause is fixed.
  */
 export const idempotencyPlugin = fp(
   async (app: FastifyInstance, opts: { db: Db }) => {
@@ -91,7 +92,7 @@ export const idempotencyPlugin = fp(
       if (!key || !request.principal) return payload;
       request.idempotencyKey = null;
       const where = and(eq(idempotencyKeys.tenantId, request.principal.tenantId), eq(idempotencyKeys.key, key));
-      if (reply.statusCode >= 500) {
+      if (reply.statusCode >= 400) {
         await db.delete(idempotencyKeys).where(where);
       } else {
         const contentType = reply.getHeader('content-type');

@@ -1,17 +1,13 @@
+import { csvRow } from '@platescale/shared';
 import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
-
-/** RFC 4180 quoting: a cell with a comma, quote or line break is quoted, its quotes doubled. */
-const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Rows as CSV with a header: one column per scalar field in first-seen order, and one per key of an object-valued
  * field (`features.Count_Nuclei`, keys sorted), so spreadsheets and data frames get a flat table. No rows → ''.
+ * Cells are formatted by csvRow (formula starts neutralised, RFC 4180 quoting).
  */
 export function toCsv(rows: readonly Record<string, unknown>[]): string {
   const keys = new Map<string, Set<string> | null>();
@@ -33,10 +29,7 @@ export function toCsv(rows: readonly Record<string, unknown>[]): string {
       : [{ name: k, get: (r: Record<string, unknown>) => r[k] }],
   );
   if (columns.length === 0) return '';
-  const lines = [
-    columns.map((c) => cell(c.name)).join(','),
-    ...rows.map((r) => columns.map((c) => cell(c.get(r))).join(',')),
-  ];
+  const lines = [csvRow(columns.map((c) => c.name)), ...rows.map((r) => csvRow(columns.map((c) => c.get(r))))];
   return `${lines.join('\n')}\n`;
 }
 

@@ -16,7 +16,9 @@ const ExperimentFields = {
   imagePrefix: Type.String({
     minLength: 1,
     maxLength: 1024,
-    description: "Object-key prefix holding every image of the experiment (a trailing '/' is added if missing)",
+    description:
+      "Object-key prefix holding every image of the experiment (a trailing '/' is added if missing); it must lie in the tenant's folders, e.g. tenants/<tenant>/ where its lab systems write",
+    examples: ['tenants/lab-a/experiments/AS_09125/'],
   }),
   naming: Type.Enum(['auto', 'cellomics', 'imagexpress', 'opera', 'manifest'], {
     description: 'How file names map to plate/well/field/channel; `manifest` = the explicit `manifest` below',
@@ -40,7 +42,7 @@ export const ExperimentBody = Type.Object(
       {
         experimentId: 'AS_09125',
         plateFormat: 96,
-        imagePrefix: 'experiments/AS_09125/',
+        imagePrefix: 'tenants/lab-a/experiments/AS_09125/',
         naming: 'cellomics',
         channels: ['DNA', 'PH3', 'Cells'],
       },

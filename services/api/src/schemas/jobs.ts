@@ -24,7 +24,8 @@ export const JobBody = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 1024,
-        description: 'Object key of an ONNX model (instead of modelId); the default model when both are absent',
+        description:
+          "Object key of an ONNX model in the tenant's folders (instead of modelId); the default model when both are absent. Checked at submission: it must load and take no more channels than the experiment has",
       }),
     ),
   },

@@ -4,6 +4,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { ExperimentInput, ExperimentView } from '../schemas/experiments.js';
 import type { SafeCache } from './cached.js';
 import { decodeCursor, paginate } from './cursor.js';
+import type { ObjectScope } from './object-scope.js';
 
 const { experiments } = tables;
 type Row = typeof experiments.$inferSelect;
@@ -79,12 +80,19 @@ export function normalizeExperiment(input: ExperimentInput): ExperimentInput {
   return { ...input, imagePrefix: prefix, ...(manifest ? { manifest } : {}) };
 }
 
-export function createExperimentService(deps: { db: Db; cache: SafeCache; ttlSeconds: number }) {
-  const { db, cache, ttlSeconds } = deps;
+export function createExperimentService(deps: {
+  db: Db;
+  cache: SafeCache;
+  ttlSeconds: number;
+  objectScope: ObjectScope;
+}) {
+  const { db, cache, ttlSeconds, objectScope } = deps;
 
   return {
+    /** The imagePrefix must be the tenant's (its manifest keys lie under it); existing images are not required. */
     async upsert(tenantId: string, input: ExperimentInput): Promise<{ experiment: ExperimentView; created: boolean }> {
       const spec = normalizeExperiment(input);
+      objectScope.assertPrefix(tenantId, spec.imagePrefix, 'imagePrefix');
       const values = {
         plateFormat: spec.plateFormat,
         imagePrefix: spec.imagePrefix,

@@ -15,6 +15,8 @@ import type { SafeCache } from './cached.js';
 import { decodeCursor, paginate } from './cursor.js';
 import { type ExperimentService, toSpec } from './experiments.js';
 import { newId } from './ids.js';
+import type { ModelCheck } from './model-check.js';
+import type { ObjectScope } from './object-scope.js';
 
 const { jobs, models } = tables;
 export type JobRow = typeof jobs.$inferSelect;
@@ -34,8 +36,10 @@ export function createJobService(deps: {
   config: Config;
   workflow: Workflow;
   experiments: ExperimentService;
+  objectScope: ObjectScope;
+  checkModel: ModelCheck;
 }) {
-  const { db, cache, config, workflow, experiments } = deps;
+  const { db, cache, config, workflow, experiments, objectScope, checkModel } = deps;
 
   async function modelObjectKey(tenantId: string, modelId: string): Promise<string> {
     const [model] = await db
@@ -44,6 +48,21 @@ export function createJobService(deps: {
       .where(and(eq(models.tenantId, tenantId), eq(models.id, modelId)));
     if (!model) throw new NotFoundError('Model', modelId);
     return model.objectKey;
+  }
+
+  /**
+   * The model a job names (modelId from the tenant's registry, or a modelKey), as an object key of the tenant that
+   * loads as a segmentation model fitting the experiment's channels; null for the default model.
+   */
+  async function resolveModel(tenantId: string, input: JobInput, channels: string[]): Promise<string | null> {
+    if (input.modelId && input.modelKey) throw new ValidationError('give modelId or modelKey, not both', 'modelKey');
+    if (!input.modelId && !input.modelKey) return null;
+    const [key, field] = input.modelId
+      ? [await modelObjectKey(tenantId, input.modelId), 'modelId']
+      : [input.modelKey!, 'modelKey'];
+    await objectScope.object(tenantId, key, field);
+    await checkModel(key, field, channels);
+    return key;
   }
 
   async function row(tenantId: string, id: string): Promise<JobRow> {
@@ -100,13 +119,28 @@ export function createJobService(deps: {
     row,
     progress,
 
+    /**
+     * Everything the workflow input names is checked here, before anything runs: the experiment's image prefix is
+     * the tenant's (an experiment stored before that rule is refused too), its manifest has images of the
+     * segmentation channel, the model is the tenant's and loads.
+     */
     async submit(tenantId: string, input: JobInput): Promise<JobView> {
       const experiment = await experiments.get(tenantId, input.experimentId);
+      objectScope.assertPrefix(tenantId, experiment.imagePrefix, 'imagePrefix');
       if (!experiment.channels.includes(input.segmentationChannel)) {
         throw new ValidationError(
           `segmentationChannel '${input.segmentationChannel}' is not one of the experiment's channels (${experiment.channels.join(', ')})`,
           'segmentationChannel',
         );
+      }
+      if (experiment.manifest) {
+        const found = [...new Set(experiment.manifest.flatMap((set) => Object.keys(set.images)))];
+        if (!found.includes(input.segmentationChannel)) {
+          throw new ValidationError(
+            `segmentationChannel '${input.segmentationChannel}' has no image in the experiment's manifest (channels with images: ${found.join(', ') || 'none'})`,
+            'segmentationChannel',
+          );
+        }
       }
       const maxConcurrency = input.maxConcurrency ?? Math.min(DEFAULT_MAX_CONCURRENCY, config.MAX_CONCURRENCY_CAP);
       if (maxConcurrency > config.MAX_CONCURRENCY_CAP) {
@@ -116,10 +150,7 @@ export function createJobService(deps: {
       if (batchSize > config.MAX_BATCH_SIZE) {
         throw new ValidationError(`batchSize must be <= ${config.MAX_BATCH_SIZE}`, 'batchSize');
       }
-      if (input.modelId && input.modelKey) {
-        throw new ValidationError('give modelId or modelKey, not both', 'modelKey');
-      }
-      const modelKey = input.modelId ? await modelObjectKey(tenantId, input.modelId) : (input.modelKey ?? null);
+      const modelKey = await resolveModel(tenantId, input, experiment.channels);
       const jobId = newId('job');
       const analysis: AnalysisInput = {
         jobId,

@@ -59,7 +59,7 @@ export async function build(t: Test, opts: BuildOptions = {}) {
 export const EXPERIMENT = {
   experimentId: 'AS_09125',
   plateFormat: 96,
-  imagePrefix: 'experiments/AS_09125/',
+  imagePrefix: 'tenants/lab-a/experiments/AS_09125/',
   naming: 'cellomics',
   channels: ['DNA', 'PH3', 'Cells'],
 } as const;

@@ -44,31 +44,37 @@ t.test('a retry with the same key and body replays the original response; a diff
   t.not(fresh.json().jobId, first.json().jobId);
 });
 
-t.test('4xx answers are replayed too; keys are per tenant', async (t) => {
-  const bad = { ...job, experimentId: 'missing' };
-  const first = await app.inject({
-    method: 'POST',
-    url: '/v1/jobs',
-    headers: { ...headers, 'idempotency-key': 'k-404' },
-    payload: bad,
-  });
+t.test('refusals are not kept: a retry after creating the missing experiment runs; keys are per tenant', async (t) => {
+  const later = { ...job, experimentId: 'later' };
+  const send = (payload: object) =>
+    app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': 'k-404' }, payload });
+  const first = await send(later);
   t.equal(first.statusCode, 404);
-  const retry = await app.inject({
+  const refused = await send({ ...later, segmentationChannel: 'GFP' });
+  t.equal(refused.statusCode, 404, 'the key was released: another body is no 422');
+  t.notOk(refused.headers['idempotent-replayed']);
+  await app.inject({
     method: 'POST',
-    url: '/v1/jobs',
-    headers: { ...headers, 'idempotency-key': 'k-404' },
-    payload: bad,
+    url: '/v1/experiments',
+    headers,
+    payload: { ...EXPERIMENT, experimentId: 'later' },
   });
-  t.equal(retry.statusCode, 404);
-  t.equal(retry.headers['content-type'], 'application/problem+json; charset=utf-8');
-  t.equal(retry.headers['idempotent-replayed'], 'true');
+  const wrongChannel = await send({ ...later, segmentationChannel: 'GFP' });
+  t.equal(wrongChannel.statusCode, 400, "a handler's validation failure");
+  const retry = await send(later);
+  t.equal(retry.statusCode, 202, 'the retry ran');
+  t.notOk(retry.headers['idempotent-replayed']);
+  const replay = await send(later);
+  t.equal(replay.statusCode, 202);
+  t.equal(replay.headers['idempotent-replayed'], 'true', 'and its success is kept');
+  t.equal(replay.json().jobId, retry.json().jobId);
 
   const other = await keyFor('lab-b', ['jobs:write']);
   const otherTenant = await app.inject({
     method: 'POST',
     url: '/v1/experiments',
     headers: { authorization: other, 'idempotency-key': 'k-1' },
-    payload: EXPERIMENT,
+    payload: { ...EXPERIMENT, imagePrefix: 'tenants/lab-b/experiments/AS_09125/' },
   });
   t.equal(otherTenant.statusCode, 201, "lab-b's k-1 is not lab-a's k-1");
 });

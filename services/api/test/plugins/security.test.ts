@@ -29,3 +29,47 @@ t.test('bodies over the limit are refused with 413', async (t) => {
   t.equal(res.statusCode, 413);
   t.equal(res.json().code, 'payload_too_large');
 });
+
+t.test(
+  'unauthenticated and invalid-key requests are limited per client address before any database work',
+  async (t) => {
+    const { app, auth, database } = await build(t, {
+      env: { API_RATE_LIMIT_PER_MINUTE: '100', API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: '5' },
+    });
+    // Counts the key lookups: every query of the verifier goes through db.select.
+    let lookups = 0;
+    const select = database.db.select.bind(database.db);
+    database.db.select = ((...args: Parameters<typeof select>) => {
+      lookups++;
+      return select(...args);
+    }) as typeof select;
+    const junk = () => ({ authorization: `Bearer psk_${Math.random().toString(36).slice(2)}` });
+    const remoteAddress = '10.0.0.1';
+
+    t.equal((await app.inject({ url: '/v1/jobs', headers: { authorization: auth }, remoteAddress })).statusCode, 200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await app.inject({ url: '/v1/jobs', headers: junk(), remoteAddress })).statusCode);
+    t.same(statuses, [401, 401, 401, 401, 429, 429], "a key's first use and each random token count alike");
+    const before = lookups;
+    const limited = await app.inject({ url: '/v1/jobs', headers: junk(), remoteAddress });
+    t.equal(limited.statusCode, 429);
+    t.match(limited.json(), { code: 'rate_limited' });
+    t.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After');
+    t.equal(lookups, before, 'refused before any key lookup');
+    t.equal((await app.inject({ url: '/v1/jobs', remoteAddress })).statusCode, 429, 'no key at all');
+    const ready = await app.inject({ url: '/health/ready', headers: junk(), remoteAddress });
+    t.equal(ready.statusCode, 429, 'a junk token does not buy /health/ready a budget of its own');
+
+    t.equal(
+      (await app.inject({ url: '/v1/jobs', headers: { authorization: auth }, remoteAddress })).statusCode,
+      200,
+      'a key verified moments ago still works from that address',
+    );
+    t.equal(
+      (await app.inject({ url: '/v1/jobs', headers: junk(), remoteAddress: '10.0.0.2' })).statusCode,
+      401,
+      'another address has its own budget',
+    );
+  },
+);

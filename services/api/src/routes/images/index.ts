@@ -21,9 +21,9 @@ const CACHE = 'private, max-age=3600';
  * to 8 bits, the label mask as a coloured overlay, the per-object table as CSV. Also `/v1/uploads` (uploads.ts).
  */
 export const imageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { jobs, deps } = app.platescale;
+  const { jobs, deps, objectScope } = app.platescale;
   const objects = deps.objects.withBucket(deps.config.bucket);
-  const locate = createFieldLocator({ db: deps.db.db, objects });
+  const locate = createFieldLocator({ db: deps.db.db, objects, owns: objectScope.owns });
   const base = '/jobs/:id/fields/:plate/:well/:field';
 
   app.get(

@@ -16,8 +16,15 @@ export interface FieldRef {
 
 const fieldName = (f: FieldRef) => `${f.plate}/${f.well}/f${f.field}`;
 
-/** Finds a job's field outputs (mask, objects) and raw channel images (from the job's manifest.json). */
-export function createFieldLocator(deps: { db: Db; objects: ObjectStore }) {
+/**
+ * Finds a job's field outputs (mask, objects) and raw channel images (from the job's manifest.json). A channel key
+ * that is not the job's tenant's (a job of an experiment stored before prefixes were confined) is as missing.
+ */
+export function createFieldLocator(deps: {
+  db: Db;
+  objects: ObjectStore;
+  owns: (tenantId: string, key: string) => boolean;
+}) {
   const manifests = new Map<string, Promise<ImageSet[]>>();
 
   function manifest(job: JobRow): Promise<ImageSet[]> {
@@ -39,7 +46,7 @@ export function createFieldLocator(deps: { db: Db; objects: ObjectStore }) {
       );
       if (!set) throw new NotFoundError('Field', fieldName(ref));
       const key = set.images[channel];
-      if (!key) throw new NotFoundError('Channel', `${fieldName(ref)} ${channel}`);
+      if (!key || !deps.owns(job.tenantId, key)) throw new NotFoundError('Channel', `${fieldName(ref)} ${channel}`);
       return key;
     },
 

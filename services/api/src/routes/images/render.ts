@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { csvRow } from '@platescale/shared';
 import sharp from 'sharp';
 
 /** Percentiles of the stretch: the darkest and brightest 0.5 % saturate, so a few hot pixels do not flatten it. */
@@ -90,11 +91,6 @@ export async function maskOverlayPng(maskPng: Buffer): Promise<Buffer> {
     .toBuffer();
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 /** The segmenter's per-object table (gzipped JSON Lines) as CSV; columns in first-seen order. */
 export function objectsCsv(jsonlGz: Buffer): string {
   const rows = gunzipSync(jsonlGz)
@@ -103,6 +99,6 @@ export function objectsCsv(jsonlGz: Buffer): string {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const lines = [columns.map(csvCell).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))];
+  const lines = [csvRow(columns), ...rows.map((r) => csvRow(columns.map((c) => r[c])))];
   return `${lines.join('\n')}\n`;
 }

@@ -22,6 +22,8 @@ const uploadKey = (tenantId: string, file: string) => `uploads/${tenantId}/${fil
 export const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { deps } = app.platescale;
   const objects = deps.objects.withBucket(deps.config.bucket);
+  // Images only: JSON, forms and text are 415 here (encapsulated: other routes keep their parsers).
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     Object.keys(TYPES),
     { parseAs: 'buffer', bodyLimit: MAX_IMAGE_FILE_BYTES },

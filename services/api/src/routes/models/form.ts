@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Multipart, MultipartFile, MultipartValue } from '@fastify/multipart';
 import { type ObjectStore, ValidationError } from '@platescale/shared';
+import { UnsupportedMediaTypeError } from '../../errors.js';
 import { MAX_IMAGE_FILE_BYTES } from '../../schemas/common.js';
 import { FormFileTooLargeError, MalformedFormError, TooManyImagesError } from './errors.js';
 import { MAX_CHANNELS, MAX_TRAINING_IMAGES } from './schemas.js';
@@ -22,6 +23,8 @@ export interface TrainingUpload {
 }
 
 const MAX_TEXT_FIELDS = 16;
+/** What a file part may be sent as: an image type, or untyped bytes (what curl sends for an unknown extension). */
+const IMAGE_PART_TYPES = /^(image\/[\w.+-]+|application\/octet-stream)$/i;
 
 /** busboy's bounds on one form: each counted part stops the read as soon as it is over. */
 export const FORM_LIMITS = {
@@ -54,6 +57,12 @@ async function storeFile(part: MultipartFile, upload: TrainingUpload, objects: O
   const field = part.fieldname;
   if (!isFilePart(field)) {
     throw new ValidationError(`unknown file part '${field}': send 'image' (or 'image.<channel>') and 'labels'`, field);
+  }
+  if (!IMAGE_PART_TYPES.test(part.mimetype)) {
+    throw new UnsupportedMediaTypeError(
+      `form part '${field}' ('${part.filename}') is ${part.mimetype}: send PNG or TIFF files (image/png, image/tiff or application/octet-stream)`,
+      field,
+    );
   }
   const stored = upload.files.get(field) ?? [];
   const index = stored.length;

@@ -42,14 +42,15 @@ export const previewRoute: FastifyPluginAsyncTypebox<{ models: ModelService }> =
       preValidation: requireBody,
     },
     async (request, reply) => {
+      const tenantId = principalOf(request).tenantId;
       const body = request.body as { channels: Record<string, string> } | Buffer;
+      if (!Buffer.isBuffer(body)) {
+        for (const [channel, key] of Object.entries(body.channels)) {
+          await app.platescale.objectScope.object(tenantId, key, `channels.${channel}`);
+        }
+      }
       const image = Buffer.isBuffer(body) ? { name: 'request body', bytes: body } : body;
-      const png = await models.preview(
-        principalOf(request).tenantId,
-        request.params.id,
-        image,
-        request.query.output ?? 'probability',
-      );
+      const png = await models.preview(tenantId, request.params.id, image, request.query.output ?? 'probability');
       return reply.type('image/png').send(png);
     },
   );

@@ -2,7 +2,11 @@ import { MAX_CLASSES, MAX_TREES } from '@platescale/trainer';
 import Type from 'typebox';
 import { MAX_IMAGE_FILE_BYTES, StringMap, Timestamp } from '../../schemas/common.js';
 
-const ObjectKey = Type.String({ minLength: 1, maxLength: 1024 });
+const ObjectKey = Type.String({
+  minLength: 1,
+  maxLength: 1024,
+  description: "An object of the tenant's folders (tenants/, uploads/, models/ or training/<tenant>/)",
+});
 const ChannelKeys = StringMap(ObjectKey, 'channel name → object key of that channel’s image');
 
 /** A binary body (the serializer leaves Buffers alone; the schema only documents them). */
@@ -73,7 +77,12 @@ export const ModelBody = Type.Object(
         name: 'nuclei-exp123',
         classes: ['background', 'nucleus'],
         channels: ['DNA'],
-        images: [{ channels: { DNA: 'exp123/A01_s1_w1.tif' }, labels: 'labels/exp123/A01_s1.png' }],
+        images: [
+          {
+            channels: { DNA: 'tenants/lab-a/exp123/A01_s1_w1.tif' },
+            labels: 'tenants/lab-a/labels/exp123/A01_s1.png',
+          },
+        ],
       },
     ],
   },

@@ -27,6 +27,7 @@ function namedByPart(err: unknown, upload: TrainingUpload): unknown {
  */
 export const trainRoute: FastifyPluginAsyncTypebox<{ models: ModelService }> = async (app, { models }) => {
   const { objects } = app.platescale.deps;
+  const { objectScope } = app.platescale;
   // Forms only here: every other route keeps answering multipart with 415.
   await app.register(multipart, { limits: FORM_LIMITS, throwFileSizeLimit: false });
   // A body is JSON or a form, each validated by its own schema; anything else is 415, never unvalidated text.
@@ -86,7 +87,17 @@ export const trainRoute: FastifyPluginAsyncTypebox<{ models: ModelService }> = a
     async (request, reply) => {
       const tenantId = principalOf(request).tenantId;
       const upload = uploads.get(request);
-      if (!upload) return reply.code(201).send(toView(await models.train(tenantId, request.body as ModelSpec)));
+      if (!upload) {
+        const spec = request.body as ModelSpec;
+        // Keys named in the body: the tenant's objects only (a form's files are stored under its own prefix).
+        for (const [i, image] of spec.images.entries()) {
+          for (const [channel, key] of Object.entries(image.channels)) {
+            await objectScope.object(tenantId, key, `images.${i}.channels.${channel}`);
+          }
+          await objectScope.object(tenantId, image.labels, `images.${i}.labels`);
+        }
+        return reply.code(201).send(toView(await models.train(tenantId, spec)));
+      }
       const spec = trainingSpec(request.body as TrainingFormView, upload.files);
       const row = await models.train(tenantId, spec).catch((err: unknown) => {
         throw namedByPart(err, upload);

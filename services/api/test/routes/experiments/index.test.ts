@@ -58,7 +58,7 @@ t.test('a manifest key outside imagePrefix is refused with 400 naming the key', 
       ...EXPERIMENT,
       naming: 'manifest',
       manifest: [
-        { plate: 'P1', well: 'A1', field: 0, images: { DNA: 'experiments/AS_09125/a.tif' } },
+        { plate: 'P1', well: 'A1', field: 0, images: { DNA: 'tenants/lab-a/experiments/AS_09125/a.tif' } },
         { plate: 'P1', well: 'A2', field: 0, images: { DNA: 'elsewhere/b.tif' } },
       ],
     },

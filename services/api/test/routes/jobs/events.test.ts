@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { tables } from '@platescale/db';
+import { eq } from 'drizzle-orm';
 import t from 'tap';
+import { createApiKey, revokeApiKey } from '../../../src/auth/keys.js';
 import { build, EXPERIMENT, finishJob, submitJob } from '../../helpers/build.js';
 
 const { app, auth, fake, database } = await build(t);
@@ -55,4 +58,52 @@ t.test('progress snapshots while running, then the terminal event; resumable wit
   const over = await app.inject({ url: `/v1/jobs/${jobId}/events`, headers: { ...headers, 'last-event-id': 'end' } });
   t.equal(over.statusCode, 204);
   t.equal((await app.inject({ url: '/v1/jobs/job_missing/events', headers })).statusCode, 404);
+});
+
+t.test('a revoked key ends its open streams: at once in this process, within 10 s elsewhere', async (t) => {
+  const jobId = await submitJob(app, headers);
+  fake.setCounts(jobId, { total: 4, succeeded: 1, running: 1, pending: 2 });
+  for (const revoke of [
+    (keyId: string) => revokeApiKey(database, keyId),
+    // Another process (an API replica, `keys revoke`): only the database knows.
+    (keyId: string) =>
+      database.db.update(tables.apiKeys).set({ revokedAt: new Date() }).where(eq(tables.apiKeys.id, keyId)),
+  ]) {
+    const key = await createApiKey(database, { tenant: 'lab-a', scopes: ['jobs:read'] });
+    const started = Date.now();
+    const stream = app.inject({ url: `/v1/jobs/${jobId}/events`, headers: { authorization: `Bearer ${key.key}` } });
+    await sleep(600);
+    await revoke(key.keyId);
+    const res = await stream;
+    const events = parse(res.body);
+    t.same(events.at(-1), { id: undefined, event: 'error', data: { message: 'the API key was revoked' } });
+    t.equal(events[0]?.event, 'progress', 'it streamed until then');
+    t.ok(Date.now() - started < 600 + 10_000 + 1500, `ended ${Date.now() - started} ms after it opened`);
+  }
+});
+
+t.test('streams are capped per key; the cap frees as streams end', async (t) => {
+  const capped = await build(t, { env: { API_MAX_STREAMS_PER_KEY: '2' } });
+  await capped.app.inject({
+    method: 'POST',
+    url: '/v1/experiments',
+    headers: { authorization: capped.auth },
+    payload: EXPERIMENT,
+  });
+  const jobId = await submitJob(capped.app, { authorization: capped.auth });
+  const open = (authorization: string) =>
+    capped.app.inject({ url: `/v1/jobs/${jobId}/events`, headers: { authorization } });
+  const streams = [open(capped.auth), open(capped.auth)];
+  await sleep(300);
+  const third = await open(capped.auth);
+  t.equal(third.statusCode, 429);
+  t.match(third.json(), { code: 'too_many_streams', detail: /already has 2 open event streams/ });
+  const other = capped.keyFor('lab-a', ['jobs:read']).then(open);
+  await sleep(300);
+  await finishJob(capped.database, jobId, [{ well: 'A01', cellCount: 1 }]);
+  for (const res of [...(await Promise.all(streams)), await other]) {
+    t.equal(res.statusCode, 200);
+    t.equal(parse(res.body).at(-1)?.event, 'finished');
+  }
+  t.equal((await open(capped.auth)).statusCode, 200, 'free again once the streams ended');
 });

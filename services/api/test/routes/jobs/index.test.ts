@@ -1,8 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { DEFAULT_MODEL_PATH } from '@platescale/segmentation';
 import type { AnalysisInput } from '@platescale/shared';
 import t from 'tap';
 import { build, EXPERIMENT, finishJob } from '../../helpers/build.js';
 
-const { app, auth, fake, database, keyFor } = await build(t, {
+const { app, auth, fake, database, deps, keyFor } = await build(t, {
   env: { MAX_CONCURRENCY_CAP: '16', MAX_BATCH_SIZE: '50' },
 });
 const headers = { authorization: auth };
@@ -26,7 +28,11 @@ t.test('POST /v1/jobs starts the workflow with the AnalysisInput and answers 202
     batchSize: 5,
     toleratedFailurePercentage: 10,
     modelKey: null,
-    experiment: { experimentId: 'AS_09125', imagePrefix: 'experiments/AS_09125/', channels: ['DNA', 'PH3', 'Cells'] },
+    experiment: {
+      experimentId: 'AS_09125',
+      imagePrefix: 'tenants/lab-a/experiments/AS_09125/',
+      channels: ['DNA', 'PH3', 'Cells'],
+    },
   });
   t.equal(fake.started.at(-1)!.name, job.jobId);
 });
@@ -187,7 +193,7 @@ t.test('modelId resolves to the model file of the tenant registry; another tenan
     name: 'nuclei',
     version: 1,
     sha256: 'ab'.repeat(32),
-    objectKey: `models/${id}.onnx`,
+    objectKey: `models/${tenantId}/${id}.onnx`,
     sizeBytes: 1000,
     classes: ['background', 'nucleus'],
     channels: ['DNA'],
@@ -198,10 +204,13 @@ t.test('modelId resolves to the model file of the tenant registry; another tenan
     metrics: { heldOutPixels: 0, pixelAccuracy: 1, perClass: [], trainSeconds: 0 },
   });
   await database.db.insert(tables.models).values([model('lab-a', 'mdl_a'), model('lab-b', 'mdl_b')]);
+  const onnx = await readFile(DEFAULT_MODEL_PATH);
+  await deps.objects.put('models/lab-a/mdl_a.onnx', onnx);
+  await deps.objects.put('models/lab-b/mdl_b.onnx', onnx);
   const mine = await submit({ experimentId: 'AS_09125', segmentationChannel: 'DNA', modelId: 'mdl_a' });
-  t.equal(mine.statusCode, 202);
-  t.equal(mine.json().modelKey, 'models/mdl_a.onnx');
-  t.equal((fake.started.at(-1)!.input as AnalysisInput).modelKey, 'models/mdl_a.onnx');
+  t.equal(mine.statusCode, 202, mine.body);
+  t.equal(mine.json().modelKey, 'models/lab-a/mdl_a.onnx');
+  t.equal((fake.started.at(-1)!.input as AnalysisInput).modelKey, 'models/lab-a/mdl_a.onnx');
   const theirs = await submit({ experimentId: 'AS_09125', segmentationChannel: 'DNA', modelId: 'mdl_b' });
   t.equal(theirs.statusCode, 404);
   t.equal(theirs.json().code, 'model_not_found');

@@ -16,9 +16,9 @@ for (const seed of [1, 2]) {
   const image = await encodeTiff(field.channels[0], SIZE, SIZE, 16);
   fields.push(image);
   const labels = paintStrokes(field.labels, { width: SIZE, height: SIZE, seed, fraction: 0.02 });
-  await deps.objects.put(`exp123/A01_s${seed}_w1.tif`, image);
+  await deps.objects.put(`tenants/lab-a/exp123/A01_s${seed}_w1.tif`, image);
   await deps.objects.put(
-    `labels/A01_s${seed}.png`,
+    `tenants/lab-a/labels/A01_s${seed}.png`,
     await sharp(labels, { raw: { width: SIZE, height: SIZE, channels: 1 } })
       .png()
       .toBuffer(),
@@ -28,7 +28,10 @@ const body = {
   name: 'nuclei-exp123',
   classes: ['background', 'nucleus'],
   channels: ['DNA'],
-  images: [1, 2].map((s) => ({ channels: { DNA: `exp123/A01_s${s}_w1.tif` }, labels: `labels/A01_s${s}.png` })),
+  images: [1, 2].map((s) => ({
+    channels: { DNA: `tenants/lab-a/exp123/A01_s${s}_w1.tif` },
+    labels: `tenants/lab-a/labels/A01_s${s}.png`,
+  })),
 };
 
 t.test('POST /v1/models trains (201) with per-class metrics; GET lists and reads it', async (t) => {
@@ -84,7 +87,7 @@ t.test('POST /v1/models/{id}/preview answers a PNG, from object keys or an uploa
     method: 'POST',
     url,
     headers: { authorization: reader },
-    payload: { channels: { DNA: 'exp123/A01_s2_w1.tif' } },
+    payload: { channels: { DNA: 'tenants/lab-a/exp123/A01_s2_w1.tif' } },
   });
   t.equal(byKey.statusCode, 200, byKey.body);
   t.equal(byKey.headers['content-type'], 'image/png');
@@ -120,28 +123,31 @@ t.test('bad training input → 400 naming the problem', async (t) => {
   t.match(tooMany.json(), { status: 400, field: 'classes' });
   const wrongSize = await post({
     ...body,
-    images: [{ channels: { DNA: 'exp123/A01_s1_w1.tif' }, labels: 'labels/small.png' }],
+    images: [{ channels: { DNA: 'tenants/lab-a/exp123/A01_s1_w1.tif' }, labels: 'tenants/lab-a/labels/small.png' }],
   });
-  t.match(wrongSize.json(), { status: 400, detail: /object 'labels\/small.png' does not exist/ });
+  t.match(wrongSize.json(), {
+    status: 400,
+    detail: /no object 'tenants\/lab-a\/labels\/small.png' in this tenant's storage/,
+  });
   await deps.objects.put(
-    'labels/small.png',
+    'tenants/lab-a/labels/small.png',
     await sharp(Buffer.alloc(100, 1), { raw: { width: 10, height: 10, channels: 1 } })
       .png()
       .toBuffer(),
   );
   const small = await post({
     ...body,
-    images: [{ channels: { DNA: 'exp123/A01_s1_w1.tif' }, labels: 'labels/small.png' }],
+    images: [{ channels: { DNA: 'tenants/lab-a/exp123/A01_s1_w1.tif' }, labels: 'tenants/lab-a/labels/small.png' }],
   });
   t.match(small.json(), { status: 400, field: 'labels', detail: /is 10×10, the image is 160×160/ });
   const oneClass = await post({ ...body, classes: ['background', 'nucleus', 'mitotic'] });
   t.match(oneClass.json(), { status: 400, detail: /no labelled pixels of class 'mitotic'/ });
-  await deps.objects.put('exp123/readme.txt', 'hello');
+  await deps.objects.put('tenants/lab-a/exp123/readme.txt', 'hello');
   const text = await post({
     ...body,
-    images: [{ channels: { DNA: 'exp123/readme.txt' }, labels: 'labels/A01_s1.png' }],
+    images: [{ channels: { DNA: 'tenants/lab-a/exp123/readme.txt' }, labels: 'tenants/lab-a/labels/A01_s1.png' }],
   });
-  t.match(text.json(), { status: 400, code: 'not_an_image', detail: /exp123\/readme.txt/ });
+  t.match(text.json(), { status: 400, code: 'not_an_image', detail: /tenants\/lab-a\/exp123\/readme.txt/ });
 });
 
 t.test('POST /v1/models with classifier forest trains a random forest the preview runs', async (t) => {
@@ -161,7 +167,7 @@ t.test('POST /v1/models with classifier forest trains a random forest the previe
     method: 'POST',
     url: `${model.links.preview}?output=mask`,
     headers: { authorization: reader },
-    payload: { channels: { DNA: 'exp123/A01_s2_w1.tif' } },
+    payload: { channels: { DNA: 'tenants/lab-a/exp123/A01_s2_w1.tif' } },
   });
   t.equal(mask.statusCode, 200, mask.body);
   const { data } = await sharp(mask.rawPayload).raw().toBuffer({ resolveWithObject: true });

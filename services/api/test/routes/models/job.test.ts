@@ -32,11 +32,11 @@ mkdirSync(files);
 for (const [i, well] of WELLS.entries()) {
   const field = renderField({ width: SIZE, height: SIZE, seed: 10 + i, count: 16, radius: [5, 9] });
   const tiff = await encodeTiff(field.channels[0], SIZE, SIZE, 16);
-  await runtime.objects.put(`exp/P1_${well}_s1_w1.tif`, tiff);
+  await runtime.objects.put(`tenants/lab/exp/P1_${well}_s1_w1.tif`, tiff);
   writeFileSync(join(files, `P1_${well}_s1_w1.tif`), tiff);
   const labels = paintStrokes(field.labels, { width: SIZE, height: SIZE, seed: i, fraction: 0.02 });
   await runtime.objects.put(
-    `labels/${well}.png`,
+    `tenants/lab/labels/${well}.png`,
     await sharp(labels, { raw: { width: SIZE, height: SIZE, channels: 1 } })
       .png()
       .toBuffer(),
@@ -52,7 +52,10 @@ t.test("a job runs the trained model; its counts equal 'segment --model' on the 
       name: 'nuclei',
       classes: ['background', 'nucleus'],
       channels: ['DNA'],
-      images: ['A01', 'A02'].map((w) => ({ channels: { DNA: `exp/P1_${w}_s1_w1.tif` }, labels: `labels/${w}.png` })),
+      images: ['A01', 'A02'].map((w) => ({
+        channels: { DNA: `tenants/lab/exp/P1_${w}_s1_w1.tif` },
+        labels: `tenants/lab/labels/${w}.png`,
+      })),
     },
   });
   t.equal(trained.statusCode, 201, trained.body);
@@ -60,7 +63,7 @@ t.test("a job runs the trained model; its counts equal 'segment --model' on the 
   const experiment = {
     experimentId: 'E1',
     plateFormat: 96,
-    imagePrefix: 'exp/',
+    imagePrefix: 'tenants/lab/exp/',
     naming: 'imagexpress',
     channels: ['DNA'],
   };
