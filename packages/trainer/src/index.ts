@@ -4,7 +4,6 @@
  * pixels, exported as ONE self-contained ONNX model the segmenter runs unchanged; a versioned, content-hashed
  * model registry.
  */
-export { BASE_MODEL_BANK, type BaseModelBank, trainBaseModel } from './base-model.js';
 export { type Samples, type Standardization, standardization } from './classifier/dataset.js';
 export {
   DEFAULT_FOREST_OPTIONS,
@@ -49,7 +48,15 @@ export {
   receptiveRadius,
   sizeMultiple,
 } from './cnn/network.js';
-export { CANONICAL_DIAMETER, loadTrainingImages, NUCLEI_NETWORK } from './cnn/nuclei.js';
+export {
+  CANONICAL_DIAMETER,
+  loadTrainingImages,
+  NUCLEI_NETWORK,
+  NUCLEI_RECIPE,
+  type NucleiRecipe,
+  TRAINING_METADATA,
+  trainNucleiModel,
+} from './cnn/nuclei.js';
 export { type PatchOptions, samplePatch, type TrainingImage } from './cnn/patches.js';
 export { NUCLEI_CLASSES } from './cnn/targets.js';
 export { type StrokedImage, teachNetwork } from './cnn/teach.js';
