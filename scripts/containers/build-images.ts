@@ -4,8 +4,8 @@
  * (BuildKit would pull its Dockerfile frontend) on the host network (the npm registry). Tags
  * platescale-<image>:test and prints, per image, the build seconds and the image size:
  *   tsx scripts/containers/build-images.ts [--json FILE] [api|segmenter|aggregator …]
- * Each Dockerfile's `toolchain` stage (pnpm and the lockfile's packages, fetched) is tagged too, so that the
- * next build reuses it while the lockfile is unchanged; the images older builds left untagged are removed.
+ * The `deps` and `build` stages are tagged too (platescale-cache/…), so that the next build reuses their installs
+ * while the manifests and the lockfile are unchanged; the images older builds left untagged are removed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -47,7 +47,14 @@ for (const name of names) {
   const common = ['build', '--network', 'host', '-f', dockerfile, '--build-arg', `${baseImageArg}=${base}`];
   const started = performance.now();
   const steps = [
-    [...common, '--target', 'toolchain', '-t', `platescale-cache/${name}-toolchain:test`, '.'],
+    ...['deps', 'build'].map((stage) => [
+      ...common,
+      '--target',
+      stage,
+      '-t',
+      `platescale-cache/${name}-${stage}:test`,
+      '.',
+    ]),
     [...common, '-t', testTag(name), '.'],
   ];
   let log = '';

@@ -16,6 +16,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if ! docker info >/dev/null 2>&1; then
+  # A daemon that was killed (CI ends every process a session left) leaves its pid file, and dockerd refuses to
+  # start while that pid exists: drop the file unless it names a live dockerd.
+  pidfile=/var/run/docker.pid
+  if [ -f "$pidfile" ]; then
+    pid=$(cat "$pidfile")
+    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != dockerd ] || [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ]; then
+      $SUDO rm -f "$pidfile"
+    fi
+  fi
   # No systemd here: start the daemon directly, detached from this shell, and wait for its socket.
   $SUDO sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
   for _ in $(seq 1 60); do
@@ -23,7 +32,9 @@ if ! docker info >/dev/null 2>&1; then
     sleep 1
   done
 fi
-docker info --format 'docker engine {{.ServerVersion}}, storage {{.Driver}}' || {
-  echo 'the Docker engine did not start; see /var/log/dockerd.log' >&2
+if ! docker info >/dev/null 2>&1; then
+  echo 'the Docker engine did not start; see /var/log/dockerd.log:' >&2
+  tail -n 20 /var/log/dockerd.log >&2
   exit 1
-}
+fi
+echo "docker engine $(docker version --format '{{.Server.Version}}')"

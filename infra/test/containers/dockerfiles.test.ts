@@ -70,7 +70,17 @@ for (const [name, image] of Object.entries(IMAGES) as [ImageName, (typeof IMAGES
     t.match(install, /--frozen-lockfile/);
     t.match(install, /--offline/, "from the store that the toolchain stage's `pnpm fetch` filled");
     for (const root of image.rootPackages) t.ok(install.includes(`--filter "${root}..."`), `only ${root} and its deps`);
+    t.same(
+      deps?.lines.filter((l) => l.startsWith('COPY ')),
+      ['COPY --from=manifests /manifests/ ./'],
+      'deps: from the manifests alone, so that a change to code keeps the install cached',
+    );
     const build = stages.find((s) => s.name === 'build');
+    const buildInstall = build?.lines.findIndex((l) => l.includes('pnpm install')) ?? -1;
+    t.ok(
+      buildInstall >= 0 && buildInstall < (build?.lines.indexOf('COPY . .') ?? -1),
+      'build: its install comes before the sources',
+    );
     t.ok(
       build?.lines.some((l) => l.includes(`infra/bin/stage-image.ts ${name} /staged`)),
       'code staged by infra/bin/stage-image.ts',
