@@ -459,6 +459,26 @@ t.test('api image: ready against Postgres, Redis and S3; `platescale demo --api`
   t.comment(`demo: mean count error vs ground truth ${report.groundTruth.meanAbsCountErrorPct.toFixed(2)} %`);
 });
 
+t.test('production dependencies only: no build or test tooling, no training library in the segmenter', async (t) => {
+  const tooling = ['typescript', 'aws-cdk-lib', 'tap', 'vite', '@biomejs+biome', 'playwright-core', '@redocly+cli'];
+  // The segmenter's closure comes from its own package.json: the trainer's CNN library (and the tsx it runs its
+  // workers with) belong to the API, which trains, not to the Lambda that only infers.
+  const forbidden: Record<ImageName, string[]> = {
+    segmenter: [...tooling, '@tensorflow+tfjs', 'tsx', 'esbuild'],
+    aggregator: tooling,
+    api: tooling,
+  };
+  for (const image of Object.keys(IMAGES) as ImageName[]) {
+    const store = `${IMAGES[image].appRoot}/node_modules/.pnpm`;
+    const out = await docker(['run', '--rm', '--label', TEST_LABEL, '--entrypoint', 'ls', testTag(image), store]);
+    t.equal(out.code, 0, `${image}: ${store}`, { stderr: out.stderr });
+    const packages = out.stdout.split('\n').filter(Boolean);
+    t.ok(packages.length > 10, `${image}: ${packages.length} packages`);
+    const found = packages.filter((p) => forbidden[image].some((name) => p === name || p.startsWith(`${name}@`)));
+    t.same(found, [], `${image}: none of ${forbidden[image].join(', ')}`);
+  }
+});
+
 t.test('figures: image sizes and seconds from docker run to the first handler result', async (t) => {
   for (const image of Object.keys(IMAGES) as ImageName[]) {
     const f = figures[image];

@@ -57,7 +57,7 @@ t.test('put, get, head and delete round-trip; ETags are the MD5 of the body', as
 });
 
 t.test('listing more than 1,000 keys: pages of at most 1,000, continuation, prefix, lexicographic order', async (t) => {
-  const keys = Array.from({ length: 1234 }, (_, i) => `plate-1/${String(i).padStart(5, '0')}.tif`);
+  const keys = Array.from({ length: 1050 }, (_, i) => `plate-1/${String(i).padStart(5, '0')}.tif`);
   for (let i = 0; i < keys.length; i += 100) {
     await Promise.all(keys.slice(i, i + 100).map((k) => store.put(k, k)));
   }
@@ -68,7 +68,7 @@ t.test('listing more than 1,000 keys: pages of at most 1,000, continuation, pref
   t.equal(first.objects.length, 1000, 'the first page is full');
   t.ok(first.nextContinuationToken, 'with a continuation token');
   const second = await store.list('plate-1/', { continuationToken: first.nextContinuationToken as string });
-  t.equal(second.objects.length, 234, 'the rest');
+  t.equal(second.objects.length, 50, 'the rest');
   t.equal(second.nextContinuationToken, undefined, 'and no token after the last page');
   t.same(
     [...first.objects, ...second.objects].map((o) => o.key),
@@ -76,9 +76,9 @@ t.test('listing more than 1,000 keys: pages of at most 1,000, continuation, pref
     'every key once, in key order',
   );
 
-  t.same((await listAll(store, 'plate-1/', 5000)).pages, [1000, 234], 'maxKeys above 1,000 is capped');
+  t.same((await listAll(store, 'plate-1/', 5000)).pages, [1000, 50], 'maxKeys above 1,000 is capped');
   const small = await listAll(store, 'plate-1/', 500);
-  t.same(small.pages, [500, 500, 234], 'smaller pages on request');
+  t.same(small.pages, [500, 500, 50], 'smaller pages on request');
   t.same(small.keys, keys);
   t.same(
     (await listAll(store, 'plate-')).keys.filter((k) => !k.startsWith('plate-1/')),
