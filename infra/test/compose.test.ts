@@ -8,17 +8,43 @@ import { IMAGES } from '../lib/containers/images.js';
 interface Service {
   image?: string;
   build?: { context: string; dockerfile: string };
-  command?: string[];
+  command?: string[] | string;
+  entrypoint?: string[] | string;
+  healthcheck?: { test?: string[] | string };
   environment?: Record<string, string>;
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
 }
 
-// docker compose cannot run here: the file's structure is what the suite can check.
+// The file's structure; `npm run test:containers` also has Debian's docker-compose parse it and builds the images.
 const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
-};
+} & Record<string, unknown>;
 const { services } = compose;
+
+/**
+ * Compose reads `$NAME` and `${NAME}` as interpolation from the environment of `docker compose` itself; a `$` meant
+ * for the container's shell is written `$$`. Anything else is rejected or silently replaced by compose.
+ */
+function unescapedDollar(text: string): boolean {
+  return text.replaceAll('$$', '').includes('$');
+}
+
+t.test('no unescaped $ in any command, entrypoint or healthcheck', async (t) => {
+  t.ok(unescapedDollar('for i in $(seq 1 60); do …; done'), 'the check sees a shell $');
+  t.ok(unescapedDollar('echo $HOME'), 'and an interpolation');
+  t.notOk(unescapedDollar('for i in $$(seq 1 60); do …; done'), 'an escaped $ passes');
+  for (const [name, service] of Object.entries(services)) {
+    const commands = [service.command, service.entrypoint, service.healthcheck?.test].flat().filter(Boolean);
+    for (const command of commands as string[]) t.notOk(unescapedDollar(command), `${name}: ${command}`);
+  }
+});
+
+t.test("top-level keys that Debian's docker-compose (1.29) accepts too", async (t) => {
+  const allowed = new Set(['version', 'services', 'volumes', 'networks', 'configs', 'secrets']);
+  const rejected = Object.keys(compose).filter((k) => !allowed.has(k) && !k.startsWith('x-'));
+  t.same(rejected, [], 'e.g. no top-level `name:` (Compose v2 only)');
+});
 
 t.test('backing services: Postgres, Redis and an S3-compatible store, pinned', async (t) => {
   t.match(services.postgres?.image, /^postgres:\d+\.\d+$/);

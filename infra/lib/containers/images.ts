@@ -14,18 +14,23 @@ export const DATABASE_PRELOAD = 'packages/adapters/src/secrets/preload.js';
 export const IMAGES = {
   api: {
     dockerfile: 'services/api/Dockerfile',
+    /** The Dockerfile's build argument naming its base image (the only argument a build needs to change). */
+    baseImageArg: 'NODE_IMAGE',
     /** Workspace packages whose production closure the image holds: the CLI's `serve` runs API + runtime. */
     rootPackages: ['@platescale/cli'],
     appRoot: API_APP_ROOT,
     command: ['node', 'packages/cli/src/main.js', 'serve'],
     handlers: {},
+    omitAssets: [],
   },
   segmenter: {
     dockerfile: 'services/segmenter/Dockerfile',
+    baseImageArg: 'LAMBDA_NODE_IMAGE',
     rootPackages: ['@platescale/segmenter'],
     appRoot: LAMBDA_TASK_ROOT,
     command: [],
     handlers: { segment: 'services/segmenter/src/lambda.handler' },
+    omitAssets: [],
   },
   /**
    * Every Lambda but the segmenter: one image, one handler per function (ImageConfig.Command). The API package
@@ -33,6 +38,7 @@ export const IMAGES = {
    */
   aggregator: {
     dockerfile: 'services/aggregator/Dockerfile',
+    baseImageArg: 'LAMBDA_NODE_IMAGE',
     rootPackages: ['@platescale/aggregator', '@platescale/api'],
     appRoot: LAMBDA_TASK_ROOT,
     command: [],
@@ -44,6 +50,8 @@ export const IMAGES = {
       webhooks: 'services/api/src/webhooks/lambda.handler',
       webhookRetries: 'services/api/src/webhooks/lambda.retryHandler',
     },
+    /** The built web UI: @platescale/api brings packages/web into the closure, but no Lambda serves the UI. */
+    omitAssets: ['packages/web/dist'],
   },
 } as const;
 

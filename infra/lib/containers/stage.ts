@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
@@ -49,9 +50,10 @@ export async function stageImage(repoRoot: string, image: ImageName, outDir: str
     });
     for (const file of result.outputFiles) {
       const text = file.path.endsWith('.js')
-        ? await rewriteUrlRefs(
+        ? rewriteUrlRefs(
             file.text,
             repoRoot,
+            srcDir,
             join(srcDir, relative(join(outDir, pkg.dir, 'src'), file.path)),
             assets,
           )
@@ -62,8 +64,10 @@ export async function stageImage(repoRoot: string, image: ImageName, outDir: str
     }
     await writeFile(join(outDir, pkg.dir, 'package.json'), `${JSON.stringify(productionManifest(pkg), null, 2)}\n`);
   }
-  for (const asset of assets) await cp(join(repoRoot, asset), join(outDir, asset), { recursive: true });
-  return { packages: closure.map((p) => p.dir), modules, assets: [...assets].sort() };
+  const omit = new Set<string>(IMAGES[image].omitAssets);
+  const shipped = [...assets].filter((a) => !omit.has(a)).sort();
+  for (const asset of shipped) await cp(join(repoRoot, asset), join(outDir, asset), { recursive: true });
+  return { packages: closure.map((p) => p.dir), modules, assets: shipped };
 }
 
 async function readWorkspace(repoRoot: string): Promise<Map<string, WorkspacePackage>> {
@@ -104,11 +108,17 @@ async function listSources(dir: string): Promise<string[]> {
   return files.sort();
 }
 
-/** `new URL('./worker.ts', …)` names a module, now `.js`; any other target is an asset to ship alongside. */
-async function rewriteUrlRefs(text: string, repoRoot: string, sourcePath: string, assets: Set<string>) {
+/**
+ * `new URL('./worker.ts', …)` names a module, now `.js`; a directory of the package's own sources (`new URL('.', …)`)
+ * is already transpiled; any other target is an asset to ship alongside.
+ */
+function rewriteUrlRefs(text: string, repoRoot: string, srcDir: string, sourcePath: string, assets: Set<string>) {
   return text.replace(URL_REF, (match, quote: string, ref: string) => {
     if (ref.endsWith('.ts')) return match.replace(`${quote}${ref}${quote}`, `${quote}${ref.slice(0, -3)}.js${quote}`);
     const target = resolve(dirname(sourcePath), ref);
+    if (!relative(srcDir, target).startsWith('..') && statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
+      return match;
+    }
     const inRepo = relative(repoRoot, target);
     if (inRepo.startsWith('..') || inRepo === '')
       throw new Error(`${sourcePath} refers to ${ref}, outside the repository`);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,8 @@ t.test('segmenter image: transpiled closure, the default model, a loadable handl
 t.test('aggregator image: every handler it is deployed with exists and loads', async (t) => {
   const { out, result } = await staged(t, 'aggregator');
   t.ok(result.assets.includes('packages/db/drizzle'), 'migrations ship with the code that applies them');
+  t.notOk(result.assets.includes('packages/web/dist'), 'no web UI: no Lambda serves it (omitAssets)');
+  t.notOk(existsSync(join(out, 'packages/web/dist')));
   t.ok(existsSync(join(out, DATABASE_PRELOAD)), 'the DATABASE_SECRET_ARN preload CDK names');
   const handlers = Object.values(IMAGES.aggregator.handlers).map(handlerModule);
   const missing = handlers.filter((h) => !existsSync(join(out, h.file)));
@@ -80,6 +82,18 @@ t.test('aggregator image: every handler it is deployed with exists and loads', a
 t.test('api image: the CLI entry point and the state machine file', async (t) => {
   const { out, result } = await staged(t, 'api');
   t.ok(result.assets.includes('infra/statemachine/analysis.asl.yaml'), 'the local engine reads the ASL file');
+  t.ok(result.assets.includes('packages/web/dist'), 'the web UI the API serves');
+  t.ok(result.assets.includes('test/fixtures/example-human'), "the demo's example field");
+  const shipped = await Promise.all(
+    result.packages.map(async (dir) =>
+      (await readdir(join(out, dir, 'src'), { recursive: true })).map((f) => join(dir, f)),
+    ),
+  );
+  t.same(
+    shipped.flat().filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')),
+    [],
+    'no TypeScript shipped (a directory that code refers to, such as its own, is not copied as an asset)',
+  );
   const entry = IMAGES.api.command[1] as string;
   t.ok(existsSync(join(out, entry)), entry);
   t.ok(existsSync(join(out, DATABASE_PRELOAD)), 'the DATABASE_SECRET_ARN preload CDK names');

@@ -1,12 +1,16 @@
+import { loadConfig } from '@platescale/shared';
 import { intOption, parseCommandArgs } from '../lib/args.js';
 import { startPlatform } from '../lib/platform.js';
 
-/** `platescale serve [--port P] [--host H]`: the API and the runtime (engine, workers, bus, webhooks) until signalled. */
+/**
+ * `platescale serve [--port P] [--host H]`: the API and the runtime (engine, workers, bus, webhooks) until signalled.
+ * Without options it listens where the environment says (PORT, HOST: the container images set them).
+ */
 export async function run(args: string[]): Promise<number> {
   const { values } = parseCommandArgs(args, { port: { type: 'string' }, host: { type: 'string' } }, false);
-  const port = intOption(values.port, 'port', 0, 65535);
+  const port = intOption(values.port, 'port', 0, 65535) ?? loadConfig().PORT;
   const platform = await startPlatform({
-    ...(port === undefined ? {} : { port }),
+    port,
     ...(values.host ? { host: values.host } : {}),
     logger: true,
   });
