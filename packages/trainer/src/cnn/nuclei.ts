@@ -83,12 +83,19 @@ export async function trainNucleiModel(
     spec: recipe.spec,
     steps: recipe.steps,
     batch: recipe.batch,
-    patch: { size: recipe.patchSize, canonicalDiameter: recipe.diameter, scaleJitter: recipe.scaleJitter, augment: true },
+    patch: {
+      size: recipe.patchSize,
+      canonicalDiameter: recipe.diameter,
+      scaleJitter: recipe.scaleJitter,
+      augment: true,
+    },
     seed: recipe.seed,
     learningRate: recipe.learningRate,
     ...(progress ? { progress } : {}),
   });
-  const split = createHash('sha256').update(await readFile(join(dir, 'split.csv'))).digest('hex');
+  const split = createHash('sha256')
+    .update(await readFile(join(dir, 'split.csv')))
+    .digest('hex');
   const model: NetworkModel = {
     spec: recipe.spec,
     weights,
@@ -96,7 +103,13 @@ export async function trainNucleiModel(
     diameter: recipe.diameter,
     objects: 'Nuclei',
     description: {
-      [TRAINING_METADATA]: JSON.stringify({ recipe, data: 'data/dsb2018', split: 'train', images: images.length, splitSha256: split }),
+      [TRAINING_METADATA]: JSON.stringify({
+        recipe,
+        data: 'data/dsb2018',
+        split: 'train',
+        images: images.length,
+        splitSha256: split,
+      }),
     },
   };
   return { model, bytes: encodeNetwork(model), images: images.length };
