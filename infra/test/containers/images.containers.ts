@@ -182,6 +182,7 @@ t.test('segmenter image: its handler segments the real field and fails a truncat
         resultsPrefix: `jobs/${jobId}/`,
         segmentationChannel: 'DNA',
         modelKey: null,
+        objectDiameter: null,
       },
       Items: imageSets,
     },
@@ -280,6 +281,7 @@ t.test('the analysis state machine on the local engine, every Lambda task in its
     batchSize: 2,
     toleratedFailurePercentage: 50,
     modelKey: null,
+    objectDiameter: null,
   };
   const { executionArn } = await workflow.start(jobId, input);
   const execution = await workflow.wait(executionArn);

@@ -70,6 +70,7 @@ t.test('analysis.asl.yaml: batches of batchSize with the BatchInput, AWS-shaped 
     resultsPrefix: 'results/job-1/',
     segmentationChannel: 'dna',
     modelKey: null,
+    objectDiameter: null,
   });
   t.equal(aggregatorCalls.length, 1);
   const call = aggregatorCalls[0] as { mapRunArn: string; resultWriterDetails: { Bucket: string; Key: string } };

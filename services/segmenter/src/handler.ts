@@ -69,7 +69,10 @@ async function processImageSet(
       bytes: await readImage(store, key),
     })),
   );
-  const { segmentation, measurements } = await analyzeImageSet(model, files, batch.segmentationChannel, opts);
+  const { segmentation, measurements } = await analyzeImageSet(model, files, batch.segmentationChannel, {
+    ...opts,
+    ...(batch.objectDiameter ? { objectDiameter: batch.objectDiameter } : {}),
+  });
   const keys = opts.writeOutputs ? outputKeys(batch.resultsPrefix, set) : undefined;
   if (keys) {
     await Promise.all([
@@ -83,6 +86,8 @@ async function processImageSet(
     field: set.field,
     ok: true,
     ...measurements,
+    objectDiameter: Math.round(segmentation.diameter * 100) / 100,
+    diameterSource: segmentation.diameterSource,
     ...keys,
     seconds: Math.round(performance.now() - started) / 1000,
   };

@@ -15,6 +15,7 @@ const batchInput = {
   resultsPrefix: 'results/job-1/',
   segmentationChannel: 'DNA',
   modelKey: null,
+  objectDiameter: null,
 };
 
 async function seed() {

@@ -21,6 +21,7 @@ t.test('the piscina worker module and the Lambda entry segment a batch from the 
       resultsPrefix: 'results/j/',
       segmentationChannel: 'DNA',
       modelKey: null,
+      objectDiameter: null,
     },
     Items: [{ plate: 'P', well: 'A01', field: 0, images: { DNA: 'exp/A01-DNA.png' } }],
   };

@@ -30,6 +30,7 @@ export function analysisInput(overrides: Record<string, unknown> = {}) {
     batchSize: 5,
     toleratedFailurePercentage: 20,
     modelKey: null,
+    objectDiameter: null,
     ...overrides,
   };
 }

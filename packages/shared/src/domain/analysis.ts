@@ -35,6 +35,8 @@ export interface AnalysisInput {
   /** Object key of the ONNX model to run; null → the default model shipped with the segmenter. Always present:
    * a JSONPath to a missing field is a runtime error in Step Functions. */
   modelKey: string | null;
+  /** Typical nucleus diameter (px) set on the job or its experiment; null → estimated per image. Always present. */
+  objectDiameter: number | null;
 }
 
 /** Output of the ListImageSets task. */
@@ -53,6 +55,7 @@ export interface SegmentBatchInput {
   resultsPrefix: string;
   segmentationChannel: string;
   modelKey: string | null;
+  objectDiameter: number | null;
 }
 
 /** The event a segmenter invocation receives (the ItemBatcher shape). */
@@ -74,6 +77,9 @@ export interface ImageSummary {
   meanIntensity: Record<string, number>;
   /** Further per-image feature means/medians (CellProfiler names), when the segmenter measures them. */
   features?: Record<string, number>;
+  /** Typical nucleus diameter (px) the image was segmented with: given (job/experiment) or estimated from it. */
+  objectDiameter?: number;
+  diameterSource?: 'given' | 'estimated' | 'default';
   objectsKey?: string;
   maskKey?: string;
   seconds: number;

@@ -37,6 +37,7 @@ function input(experiment: Partial<ExperimentSpec>): AnalysisInput {
     batchSize: 2,
     toleratedFailurePercentage: 0,
     modelKey: null,
+    objectDiameter: null,
   };
 }
 

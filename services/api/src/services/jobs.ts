@@ -162,6 +162,7 @@ export function createJobService(deps: {
         batchSize,
         toleratedFailurePercentage: input.toleratedFailurePercentage ?? 10,
         modelKey,
+        objectDiameter: null,
       };
       await db.insert(jobs).values({
         id: jobId,

@@ -28,6 +28,7 @@ t.test('POST /v1/jobs starts the workflow with the AnalysisInput and answers 202
     batchSize: 5,
     toleratedFailurePercentage: 10,
     modelKey: null,
+    objectDiameter: null,
     experiment: {
       experimentId: 'AS_09125',
       imagePrefix: 'tenants/lab-a/experiments/AS_09125/',
