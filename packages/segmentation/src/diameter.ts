@@ -21,6 +21,9 @@ const ABSOLUTE_THRESHOLD = 0.04;
 /** ln(diameter) = SLOPE · ln(2√2 σ) + INTERCEPT, fitted on data/dsb2018's training split. */
 export const DIAMETER_CALIBRATION = { slope: 0.993, intercept: 0.027 };
 
+/** Nucleus diameters (px) a user may set (objectDiameter on an experiment, a job, the CLI, a taught model). */
+export const OBJECT_DIAMETER_RANGE = { min: 2, max: 1000 } as const;
+
 export interface DiameterEstimate {
   /** Typical nucleus diameter (px); undefined when the image has no blob at all. */
   diameter: number | undefined;

@@ -5,7 +5,13 @@
  */
 
 export { type DecodeOptions, decodeImage, type GreyImage, toUnitFloat } from './decode.js';
-export { blobDiameter, DIAMETER_CALIBRATION, type DiameterEstimate, estimateDiameter } from './diameter.js';
+export {
+  blobDiameter,
+  DIAMETER_CALIBRATION,
+  type DiameterEstimate,
+  estimateDiameter,
+  OBJECT_DIAMETER_RANGE,
+} from './diameter.js';
 export {
   ImageDecodeError,
   ImageSetError,
@@ -31,7 +37,13 @@ export {
 } from './image-set.js';
 export { type ChannelImage, INTENSITY_FEATURES, type ObjectTable, SHAPE_FEATURES } from './measure.js';
 export { MODEL_METADATA } from './metadata.js';
-export { GRAPH_OPTIMIZATION_LEVEL, type SegmentationModel, type ThresholdMethod } from './model.js';
+export {
+  GRAPH_OPTIMIZATION_LEVEL,
+  INSTANCE_CLASSES,
+  loadModel,
+  type SegmentationModel,
+  type ThresholdMethod,
+} from './model.js';
 export { DEFAULT_MODEL_PATH, ModelCache } from './model-cache.js';
 export {
   HIGH_PERCENTILE,
@@ -43,5 +55,12 @@ export {
 } from './normalize.js';
 export { encodeMask, encodeObjects } from './outputs.js';
 export { resample, scaledSize } from './resample.js';
-export { DEFAULT_SEGMENT_OPTIONS, type Segmentation, type SegmentOptions, segmentImageSet } from './segment.js';
+export {
+  classPlanes,
+  DEFAULT_SEGMENT_OPTIONS,
+  type DiameterSource,
+  type Segmentation,
+  type SegmentOptions,
+  segmentImageSet,
+} from './segment.js';
 export { type ImageMeasurements, objectsToJsonl, round, summarize } from './summary.js';

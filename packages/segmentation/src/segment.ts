@@ -96,6 +96,37 @@ function medianObjectDiameter(labels: Int32Array, count: number): number {
   return d.length % 2 ? d[mid]! : (d[mid - 1]! + d[mid]!) / 2;
 }
 
+/** A 'classes' model's output planes with the image brought to the model's working scale (nuclei of `diameter` px). */
+async function workingScalePlanes(
+  model: SegmentationModel,
+  inputs: Float32Array[],
+  width: number,
+  height: number,
+  diameter: number,
+  tileSize: number,
+) {
+  const size = scaledSize(width, height, model.diameter! / diameter);
+  const scaled = inputs.map((p) => resample(p, width, height, size.width, size.height));
+  return { size, planes: await predict(model, scaled, size.width, size.height, tileSize) };
+}
+
+/**
+ * Every class plane of a 'classes' model at the image's own size (previews, training metrics): inputs as the model
+ * takes them (normalised), run at the working scale for nuclei of `diameter` px (estimated when undefined).
+ */
+export async function classPlanes(
+  model: SegmentationModel,
+  inputs: Float32Array[],
+  width: number,
+  height: number,
+  diameter: number | undefined,
+  tileSize = DEFAULT_SEGMENT_OPTIONS.tileSize,
+): Promise<Float32Array[]> {
+  const d = diameter ?? estimateDiameter(inputs[0]!, width, height).diameter ?? model.diameter!;
+  const { size, planes } = await workingScalePlanes(model, inputs, width, height, d, tileSize);
+  return planes.map((p) => resample(p, size.width, size.height, width, height));
+}
+
 /**
  * A 'classes' model (background / interior / boundary) at its working scale: the image is resampled so that its
  * nuclei have the model's diameter, the class planes come back at the image's size, and nuclei are the seeded
@@ -120,9 +151,7 @@ async function segmentByClasses(
     clearBorder: options.clearBorder,
   });
   const run = async (diameter: number) => {
-    const size = scaledSize(width, height, working / diameter);
-    const scaled = inputs.map((p) => resample(p, width, height, size.width, size.height));
-    const planes = await predict(model, scaled, size.width, size.height, options.tileSize);
+    const { size, planes } = await workingScalePlanes(model, inputs, width, height, diameter, options.tileSize);
     return { size, interior: planes[at('interior')]!, boundary: planes[at('boundary')]! };
   };
 

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readModelMetadata } from '@platescale/onnx';
-import { GRAPH_OPTIMIZATION_LEVEL, MODEL_METADATA } from '@platescale/segmentation';
+import {
+  classPlanes,
+  GRAPH_OPTIMIZATION_LEVEL,
+  loadModel,
+  MODEL_METADATA,
+  normalizeImage,
+} from '@platescale/segmentation';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { TrainingInputError } from './errors.js';
@@ -89,4 +95,33 @@ export function previewPng(p: ClassProbabilities, kind: 'probability' | 'mask', 
     .toColourspace('b-w')
     .png()
     .toBuffer();
+}
+
+/** Whether a model file is a network of classes (background / interior / boundary) rather than a pixel classifier. */
+export function isNetworkModel(model: Uint8Array): boolean {
+  return readModelMetadata(model)[MODEL_METADATA.output] === 'classes';
+}
+
+/**
+ * A network model on one image, as a job would run it (normalised, at its working scale for the image's estimated
+ * nucleus diameter): background and nucleus (interior + boundary) probabilities, and for 'mask' the three classes.
+ */
+export async function networkProbabilities(model: Uint8Array, planes: Planes): Promise<ClassProbabilities> {
+  if (planes.width * planes.height > MAX_IMAGE_PIXELS) {
+    throw new TrainingInputError(
+      `the image is ${planes.width}×${planes.height}; a preview takes up to ${MAX_IMAGE_PIXELS} pixels (crop it)`,
+      'images',
+    );
+  }
+  const loaded = await loadModel('preview', model);
+  try {
+    const area = planes.width * planes.height;
+    const plane = normalizeImage(planes.data.subarray(0, area), planes.width, planes.height);
+    const classes = await classPlanes(loaded, [plane], planes.width, planes.height, undefined);
+    const data = new Float32Array(classes.length * area);
+    for (const [k, p] of classes.entries()) data.set(p, k * area);
+    return { width: planes.width, height: planes.height, classes: classes.length, data };
+  } finally {
+    await loaded.session.release();
+  }
 }

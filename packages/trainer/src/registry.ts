@@ -45,7 +45,6 @@ export function createModelRegistry(deps: { db: Db; objects: ObjectStore }): Mod
         await objects.put(objectKey, model.bytes, { contentType: 'application/octet-stream' });
       }
       const { result } = model;
-      const { classifier } = result;
       // Two trainings of one name at once race for the same version; the unique index lets one win, the other retries.
       for (let attempt = 0; attempt < 5; attempt++) {
         const [last] = await db
@@ -63,9 +62,9 @@ export function createModelRegistry(deps: { db: Db; objects: ObjectStore }): Mod
             sha256,
             objectKey,
             sizeBytes: model.bytes.byteLength,
-            classes: classifier.classes,
-            channels: classifier.channels,
-            foregroundClass: classifier.classes[classifier.foreground]!,
+            classes: result.classes,
+            channels: result.channels,
+            foregroundClass: result.foregroundClass,
             architecture: result.architecture,
             trainingImages: model.trainingImages,
             labelCounts: result.labelCounts,

@@ -17,6 +17,13 @@ export interface TrainingSpec {
   objects?: string;
   normalization?: Normalization;
   seed?: number;
+  /**
+   * 'nuclei': fine-tune the default nuclei network on the strokes (one channel; classes background, the objects and
+   * optionally 'boundary'); 'none' (default): a filter bank and a classifier trained from scratch.
+   */
+  base?: 'nuclei' | 'none';
+  /** Typical nucleus diameter (px) of the training images ('nuclei'); estimated per image when absent. */
+  objectDiameter?: number;
   /** 'mlp' (default) or 'forest'. */
   classifier?: ClassifierKind;
   /** Hidden units of the MLP. */

@@ -49,11 +49,19 @@ export interface TrainRequest {
   heldOutFraction?: number;
 }
 
+/** What any training produced: the model's classes and channels, how it is built, its held-out accuracy. */
 export interface TrainingResult {
-  classifier: PixelClassifier;
+  classes: string[];
+  channels: string[];
+  foregroundClass: string;
   architecture: tables.ModelArchitecture;
   labelCounts: Record<string, number>;
   metrics: tables.ModelMetrics;
+}
+
+/** The filter-bank trainer's result: also the classifier, which encodePixelClassifier makes a model of. */
+export interface PixelClassifierResult extends TrainingResult {
+  classifier: PixelClassifier;
 }
 
 /**
@@ -61,7 +69,7 @@ export interface TrainingResult {
  * exported model runs) of the labelled pixels only, a class-balanced MLP or random forest on them, accuracy per
  * class on held-out labelled pixels. Deterministic given `classifier.seed`.
  */
-export async function trainPixelClassifier(request: TrainRequest): Promise<TrainingResult> {
+export async function trainPixelClassifier(request: TrainRequest): Promise<PixelClassifierResult> {
   const started = performance.now();
   const sigmas = request.sigmas ?? [...DEFAULT_SIGMAS];
   const kinds = request.features ?? [...FEATURE_KINDS];
@@ -112,6 +120,9 @@ export async function trainPixelClassifier(request: TrainRequest): Promise<Train
     trainSeconds: (performance.now() - started) / 1000,
   };
   return {
+    classes: [...classes],
+    channels: [...request.channels],
+    foregroundClass: classes[foreground]!,
     classifier: {
       channels: [...request.channels],
       classes: [...classes],

@@ -104,7 +104,12 @@ export interface Model {
   channels: string[];
   foregroundClass: string;
   labelCounts: Record<string, number>;
-  architecture: { classifier: 'logistic' | 'mlp' | 'forest'; hidden: number; trees?: number };
+  architecture: {
+    classifier: 'logistic' | 'mlp' | 'forest' | 'network';
+    hidden: number;
+    trees?: number;
+    base?: string;
+  };
   metrics: { pixelAccuracy: number; perClass: { className: string; accuracy: number }[]; trainSeconds: number };
   createdAt: string;
 }

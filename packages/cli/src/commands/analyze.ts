@@ -7,7 +7,7 @@ import {
   ValidationError,
   wellFitsPlate,
 } from '@platescale/shared';
-import { intOption, parseCommandArgs } from '../lib/args.js';
+import { diameterOption, intOption, parseCommandArgs } from '../lib/args.js';
 import { importFolder, pickSegmentationChannel } from '../lib/import-folder.js';
 import { LOCAL_TENANT, localClient, startPlatform } from '../lib/platform.js';
 import { writeReportDir } from '../lib/report-files.js';
@@ -16,12 +16,14 @@ import { formatTable } from '../lib/table.js';
 
 const HELP = `usage: platescale analyze <images-dir> [--channels DNA,PH3,...] [--segmentation-channel NAME]
        [--experiment ID] [--plate-format 96|384] [--batch-size N] [--max-concurrency N] [--model FILE|KEY]
-       [--plate-map FILE.csv|FILE.json] [--json FILE] [--out DIR]
+       [--plate-map FILE.csv|FILE.json] [--diameter PX] [--json FILE] [--out DIR]
 
 Imports the folder (Cellomics, ImageXpress or Opera/Phenix file names), runs one job on the embedded runtime and
 prints the per-well table. --channels names channels by index (d0/w1/ch1 first); default ch1, ch2, ...
 The segmentation channel is the first channel that has images, unless --segmentation-channel names one.
---model: an .onnx file (e.g. from platescale train), or the object key of one in this tenant's storage.`;
+--model: an .onnx file (e.g. from platescale train), or the object key of one in this tenant's storage.
+--diameter: the typical nucleus diameter in pixels (default: estimated per image; the per-image figure is in the
+image results).`;
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -33,6 +35,7 @@ export async function run(args: string[]): Promise<number> {
     'max-concurrency': { type: 'string' },
     model: { type: 'string' },
     'plate-map': { type: 'string' },
+    diameter: { type: 'string' },
     json: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean' },
@@ -82,6 +85,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const maxConcurrency = intOption(values['max-concurrency'], 'max-concurrency', 1, config.MAX_CONCURRENCY_CAP);
 
+    const objectDiameter = diameterOption(values.diameter);
     const run = await runJob(
       client,
       { experimentId, plateFormat, imagePrefix: prefix, naming: 'auto', channels },
@@ -91,6 +95,7 @@ export async function run(args: string[]): Promise<number> {
         maxConcurrency: maxConcurrency ?? config.WORKERS,
         ...(batchSize ? { batchSize } : {}),
         ...(values.model ? { modelKey: await modelKeyOf(values.model, objects) } : {}),
+        ...(objectDiameter === undefined ? {} : { objectDiameter }),
       },
       values['plate-map'] ? await readPlateMap(values['plate-map']) : undefined,
     );

@@ -8,7 +8,7 @@ import {
   objectsToJsonl,
 } from '@platescale/segmentation';
 import { parseImageName, ValidationError } from '@platescale/shared';
-import { parseCommandArgs } from '../lib/args.js';
+import { diameterOption, parseCommandArgs } from '../lib/args.js';
 import { loadModelRef } from '../lib/model-ref.js';
 import { ProgressBar } from '../lib/progress.js';
 import { formatTable } from '../lib/table.js';
@@ -85,13 +85,7 @@ export async function run(args: string[]): Promise<number> {
     return !parsed || parsed.channel === channelIndex;
   });
   if (files.length === 0) throw new ValidationError('no TIFF or PNG images found', 'files');
-  const diameter = values.diameter === undefined ? undefined : Number(values.diameter);
-  if (diameter !== undefined && !(Number.isFinite(diameter) && diameter >= 2 && diameter <= 1000)) {
-    throw new ValidationError(
-      `--diameter must be a number of pixels between 2 and 1000, got '${values.diameter}'`,
-      'diameter',
-    );
-  }
+  const diameter = diameterOption(values.diameter);
   const options = { ...DEFAULT_SEGMENTER_OPTIONS, ...(diameter !== undefined ? { objectDiameter: diameter } : {}) };
   const stems = new Set<string>();
   const maskPath = (file: string) => {

@@ -11,15 +11,16 @@ import {
   type Normalization,
   trainFromFiles,
 } from '@platescale/trainer';
-import { intOption, parseCommandArgs } from '../lib/args.js';
+import { diameterOption, intOption, parseCommandArgs } from '../lib/args.js';
 
 const HELP = `usage: platescale train --images <files> --labels <files> --out model.onnx
        [--classes background,nucleus] [--channels DNA] [--foreground CLASS] [--objects Nuclei]
        [--normalization none|percentile] [--seed N] [--classifier mlp|forest] [--hidden N] [--trees N]
+       [--base nuclei|none] [--diameter PX]
 
-Trains a pixel classifier (filter bank + MLP or random forest) from sparsely labelled images and writes one
-self-contained ONNX model, which 'segment --model' and jobs run unchanged. Prints the training summary as JSON on
-stdout.
+Trains a pixel classifier (filter bank + MLP or random forest) from sparsely labelled images, or with --base nuclei
+fine-tunes the default nuclei network on them, and writes one self-contained ONNX model, which 'segment --model'
+and jobs run unchanged. Prints the training summary as JSON on stdout.
   --images    training images, in order (globs, repeated flags and comma lists all work); a multi-channel image
               joins its channel files with '+' in --channels order (a_w1.tif+a_w2.tif)
   --labels    one label image per training image, same size: grey 0 = unlabelled, k = the k-th class
@@ -30,7 +31,11 @@ stdout.
               scaled by its 1st–99.8th percentiles, for a model used across experiments and bit depths
   --classifier  'mlp' (default): a small MLP; 'forest': a random forest (ONNX-ML TreeEnsembleClassifier)
   --hidden    hidden units of the MLP, 0 = logistic regression (default 16)
-  --trees     trees of the forest (default 50, at most ${MAX_TREES})`;
+  --trees     trees of the forest (default 50, at most ${MAX_TREES})
+  --base      'none' (default): the filter bank and classifier above, trained from scratch; 'nuclei': start from
+              the default nuclei network and fine-tune it on the strokes (one channel; classes background, the
+              nuclei and optionally 'boundary' strokes where touching nuclei meet) — a few strokes are enough
+  --diameter  with --base nuclei: the typical nucleus diameter (px) of the training images (default: estimated)`;
 
 /** `--images a b c --labels x y z`: a flag's values run to the next flag, so shell globs need no quoting. */
 function takeList(args: string[], flag: string): { values: string[]; rest: string[] } {
@@ -53,6 +58,26 @@ const read = async (path: string): Promise<ImageFile> => ({
 const list = (value: string | undefined, fallback: string[]) =>
   value ? value.split(',').map((s) => s.trim()) : fallback;
 
+/** The filter-bank options (--base none), checked; their defaults written out so the summary shows them. */
+function bankOptions(values: Partial<Record<'normalization' | 'classifier' | 'hidden' | 'trees', string>>) {
+  const normalization = values.normalization ?? 'none';
+  if (!(NORMALIZATIONS as readonly string[]).includes(normalization)) {
+    throw new ValidationError(`--normalization must be one of ${NORMALIZATIONS.join(', ')}`, 'normalization');
+  }
+  const classifier = values.classifier ?? 'mlp';
+  if (!(CLASSIFIER_KINDS as readonly string[]).includes(classifier)) {
+    throw new ValidationError(`--classifier must be one of ${CLASSIFIER_KINDS.join(', ')}`, 'classifier');
+  }
+  const hidden = intOption(values.hidden, 'hidden', 0, 64);
+  const trees = intOption(values.trees, 'trees', 1, MAX_TREES);
+  return {
+    normalization: normalization as Normalization,
+    classifier: classifier as ClassifierKind,
+    ...(hidden === undefined ? {} : { hidden }),
+    ...(trees === undefined ? {} : { trees }),
+  };
+}
+
 export async function run(args: string[]): Promise<number> {
   const images = takeList(args, 'images');
   const labels = takeList(images.rest, 'labels');
@@ -69,6 +94,8 @@ export async function run(args: string[]): Promise<number> {
       classifier: { type: 'string' },
       hidden: { type: 'string' },
       trees: { type: 'string' },
+      base: { type: 'string' },
+      diameter: { type: 'string' },
       help: { type: 'boolean' },
     },
     false,
@@ -89,37 +116,34 @@ export async function run(args: string[]): Promise<number> {
       labels: await read(labels.values[i]!),
     })),
   );
-  const normalization = values.normalization ?? 'none';
-  if (!(NORMALIZATIONS as readonly string[]).includes(normalization)) {
-    throw new ValidationError(`--normalization must be one of ${NORMALIZATIONS.join(', ')}`, 'normalization');
-  }
+  const base = values.base ?? 'none';
+  if (base !== 'nuclei' && base !== 'none') throw new ValidationError("--base must be 'nuclei' or 'none'", 'base');
   const seed = intOption(values.seed, 'seed', 0, 2 ** 31 - 1);
-  const classifier = values.classifier ?? 'mlp';
-  if (!(CLASSIFIER_KINDS as readonly string[]).includes(classifier)) {
-    throw new ValidationError(`--classifier must be one of ${CLASSIFIER_KINDS.join(', ')}`, 'classifier');
-  }
-  const hidden = intOption(values.hidden, 'hidden', 0, 64);
-  const trees = intOption(values.trees, 'trees', 1, MAX_TREES);
-  const { bytes, result } = await trainFromFiles(files, {
+  const objectDiameter = diameterOption(values.diameter);
+  const common = {
     classes: list(values.classes, ['background', 'nucleus']),
     channels: list(values.channels, ['DNA']),
     ...(values.foreground ? { foreground: values.foreground } : {}),
     ...(values.objects ? { objects: values.objects } : {}),
-    normalization: normalization as Normalization,
     ...(seed === undefined ? {} : { seed }),
-    classifier: classifier as ClassifierKind,
-    ...(hidden === undefined ? {} : { hidden }),
-    ...(trees === undefined ? {} : { trees }),
-  });
+    ...(objectDiameter === undefined ? {} : { objectDiameter }),
+    base,
+  } as const;
+  const bankFlag = (['normalization', 'classifier', 'hidden', 'trees'] as const).find((f) => values[f] !== undefined);
+  if (base === 'nuclei' && bankFlag) throw new ValidationError(`--${bankFlag} is an option of --base none`, bankFlag);
+  const { bytes, result } = await trainFromFiles(
+    files,
+    base === 'nuclei' ? common : { ...common, ...bankOptions(values) },
+  );
   const out = resolve(values.out);
   await writeFile(out, bytes);
   const summary = {
     out,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     sizeBytes: bytes.byteLength,
-    classes: result.classifier.classes,
-    channels: result.classifier.channels,
-    foregroundClass: result.classifier.classes[result.classifier.foreground],
+    classes: result.classes,
+    channels: result.channels,
+    foregroundClass: result.foregroundClass,
     trainingImages: images.values,
     labelCounts: result.labelCounts,
     architecture: result.architecture,

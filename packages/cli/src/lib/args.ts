@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { OBJECT_DIAMETER_RANGE } from '@platescale/segmentation';
 import { ValidationError } from '@platescale/shared';
 
 type OptionSpec = Record<
@@ -20,6 +21,20 @@ export function intOption(value: string | undefined, name: string, min: number, 
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new ValidationError(`--${name} must be an integer between ${min} and ${max} (got '${value}')`, name);
+  }
+  return n;
+}
+
+/** --diameter: the typical nucleus diameter in pixels, within what the segmenter accepts. */
+export function diameterOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const { min, max } = OBJECT_DIAMETER_RANGE;
+  if (!(Number.isFinite(n) && n >= min && n <= max)) {
+    throw new ValidationError(
+      `--diameter must be a number of pixels between ${min} and ${max}, got '${value}'`,
+      'diameter',
+    );
   }
   return n;
 }

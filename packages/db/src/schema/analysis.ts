@@ -32,6 +32,8 @@ export const experiments = pgTable(
     naming: text('naming').$type<ExperimentSpec['naming']>().notNull(),
     channels: jsonb('channels').$type<string[]>().notNull(),
     manifest: jsonb('manifest').$type<ExperimentSpec['manifest']>(),
+    /** Typical nucleus diameter (px) its jobs segment at; null: estimated per image. */
+    objectDiameter: doublePrecision('object_diameter'),
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -52,6 +54,8 @@ export const jobs = pgTable(
     maxConcurrency: integer('max_concurrency').notNull(),
     batchSize: integer('batch_size').notNull(),
     toleratedFailurePercentage: doublePrecision('tolerated_failure_percentage').notNull(),
+    /** Nucleus diameter (px) given on the job or its experiment; null: estimated per image. */
+    objectDiameter: doublePrecision('object_diameter'),
     executionArn: text('execution_arn'),
     mapRunArn: text('map_run_arn'),
     resultsPrefix: text('results_prefix').notNull(),
@@ -87,6 +91,9 @@ export const imageResults = pgTable(
     medianArea: doublePrecision('median_area'),
     meanIntensity: jsonb('mean_intensity').$type<Record<string, number>>(),
     features: jsonb('features').$type<Record<string, number>>(),
+    /** The nucleus diameter (px) the image was segmented at, and whether it was given or estimated. */
+    objectDiameter: doublePrecision('object_diameter'),
+    diameterSource: text('diameter_source').$type<'given' | 'estimated' | 'default'>(),
     objectsKey: text('objects_key'),
     maskKey: text('mask_key'),
     seconds: doublePrecision('seconds'),

@@ -10,7 +10,8 @@ export interface ModelMetrics {
 
 /** What the classifier is and the filter bank it reads (enough to rebuild the graph from scratch). */
 export interface ModelArchitecture {
-  classifier: 'mlp' | 'logistic' | 'forest';
+  /** 'network': the base nuclei network fine-tuned on the strokes; the others: a filter bank and this classifier. */
+  classifier: 'mlp' | 'logistic' | 'forest' | 'network';
   /** Hidden units of the MLP; 0 for logistic regression and for a forest. */
   hidden: number;
   /** A forest's tree count, depth bound and fewest pixels per leaf (absent for the MLP). */
@@ -22,6 +23,10 @@ export interface ModelArchitecture {
   /** Input scaling inside the graph: 'none' (absolute brightness; also when absent) or 'percentile' (per image). */
   normalization?: 'none' | 'percentile';
   seed: number;
+  /** 'network': the first 16 hex digits of the SHA-256 of the model it was fine-tuned from. */
+  base?: string;
+  /** 'network': the nucleus diameter (px) the strokes were taught at, when given rather than estimated. */
+  objectDiameter?: number;
 }
 
 /**

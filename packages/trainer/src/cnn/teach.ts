@@ -23,6 +23,7 @@ export async function teachNetwork(
   base: Uint8Array,
   images: StrokedImage[],
   opts: FineTuneOptions = DEFAULT_FINE_TUNE,
+  naming: { objects?: string; channels?: string[] } = {},
 ): Promise<{ model: NetworkModel; bytes: Uint8Array; diameters: number[] }> {
   const model = decodeNetwork(base);
   if (!model) throw new TrainingInputError('the base model is not a network model and cannot be fine-tuned', 'base');
@@ -37,6 +38,6 @@ export async function teachNetwork(
     }
     return { plane, labels: img.labels, width: img.width, height: img.height, diameter };
   });
-  const tuned = await fineTuneNetwork(model, sparse, opts);
+  const tuned = { ...(await fineTuneNetwork(model, sparse, opts)), ...naming };
   return { model: tuned, bytes: encodeNetwork(tuned), diameters: sparse.map((s) => s.diameter) };
 }

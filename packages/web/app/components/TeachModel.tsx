@@ -12,6 +12,12 @@ interface TrainingImage extends Upload {
   labels: Uint8Array;
 }
 
+/** What a model is trained from: the nuclei network fine-tuned on the strokes, or a classifier from scratch. */
+type StartFrom = 'nuclei' | 'mlp' | 'forest';
+
+/** Where touching nuclei meet: strokes of this class teach the nuclei network to separate them. */
+const BOUNDARY = 'boundary';
+
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', tif: 'image/tiff', tiff: 'image/tiff' };
 
 /** The label image as the trainer reads it (grey k = class k) — a lossless PNG from a canvas. */
@@ -35,7 +41,8 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
   const [radius, setRadius] = useState(4);
   const [name, setName] = useState('my-nuclei');
   const [channel, setChannel] = useState('DNA');
-  const [classifier, setClassifier] = useState<'mlp' | 'forest'>('mlp');
+  const [start, setStart] = useState<StartFrom>('mlp');
+  const [diameter, setDiameter] = useState('');
   const [model, setModel] = useState<Model | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [showOverlay, setShowOverlay] = useState(true);
@@ -77,7 +84,12 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
         sets.push({ channels: { [channel]: image.key }, labels: labels.key });
       }
       if (!sets.length) throw new Error('paint some labels first');
-      const body = { name, classes, channels: [channel], images: sets, classifier };
+      const objectDiameter = diameter.trim() ? Number(diameter) : undefined;
+      const how =
+        start === 'nuclei'
+          ? { base: 'nuclei', ...(objectDiameter === undefined ? {} : { objectDiameter }) }
+          : { classifier: start };
+      const body = { name, classes, channels: [channel], images: sets, ...how };
       const trained = await postJson<Model>('/v1/models', body);
       setModel(trained);
       onTrained();
@@ -101,6 +113,7 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
         experimentId,
         segmentationChannel: channel,
         modelId: model!.modelId,
+        ...(diameter.trim() ? { objectDiameter: Number(diameter) } : {}),
       });
       location.hash = href({ page: 'job', jobId: job.jobId });
     });
@@ -129,14 +142,25 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
           <input value={name} size={14} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         </label>
         <label>
-          Classifier
-          <select
-            value={classifier}
-            onChange={(e) => setClassifier((e.target as HTMLSelectElement).value as 'mlp' | 'forest')}
-          >
-            <option value="mlp">MLP (default)</option>
-            <option value="forest">Random forest</option>
+          Start from
+          <select value={start} onChange={(e) => setStart((e.target as HTMLSelectElement).value as StartFrom)}>
+            <option value="mlp">MLP from scratch</option>
+            <option value="forest">Random forest from scratch</option>
+            <option value="nuclei">Nuclei base model (fine-tune)</option>
           </select>
+        </label>
+        <label title="Typical nucleus diameter in pixels; leave empty to estimate it per image">
+          Nucleus diameter (px)
+          <input
+            type="number"
+            min={2}
+            max={1000}
+            step="any"
+            placeholder="auto"
+            value={diameter}
+            size={6}
+            onInput={(e) => setDiameter((e.target as HTMLInputElement).value)}
+          />
         </label>
       </div>
       {images.length > 0 && image && (
@@ -170,6 +194,11 @@ export function TeachModel({ onTrained }: { onTrained: () => void }) {
               >
                 Add class
               </button>
+              {start === 'nuclei' && !classes.includes(BOUNDARY) && (
+                <button type="button" class="secondary-dark" onClick={() => setClasses([...classes, BOUNDARY])}>
+                  Add boundary class
+                </button>
+              )}
             </fieldset>
             <label>
               Brush radius

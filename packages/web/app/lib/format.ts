@@ -20,8 +20,13 @@ export function formatTime(iso: string | null | undefined): string {
   return d.toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' });
 }
 
-/** A model's classifier in a few words: "MLP, 16 hidden", "logistic", "forest, 50 trees". */
-export function describeClassifier(a: { classifier: 'logistic' | 'mlp' | 'forest'; hidden: number; trees?: number }) {
+/** A model's classifier in a few words: "MLP, 16 hidden", "logistic", "forest, 50 trees", "nuclei network, fine-tuned". */
+export function describeClassifier(a: {
+  classifier: 'logistic' | 'mlp' | 'forest' | 'network';
+  hidden: number;
+  trees?: number;
+}) {
+  if (a.classifier === 'network') return 'nuclei network, fine-tuned';
   if (a.classifier === 'forest') return a.trees ? `forest, ${a.trees} trees` : 'forest';
   return a.classifier === 'mlp' ? `MLP, ${a.hidden} hidden` : 'logistic';
 }

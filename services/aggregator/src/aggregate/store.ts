@@ -26,6 +26,8 @@ function imageRow(jobId: string, r: ImageResult) {
     medianArea: Number.isFinite(r.medianArea) ? r.medianArea : null,
     meanIntensity: r.meanIntensity,
     features: r.features ?? null,
+    objectDiameter: r.objectDiameter ?? null,
+    diameterSource: r.diameterSource ?? null,
     objectsKey: r.objectsKey ?? null,
     maskKey: r.maskKey ?? null,
     seconds: r.seconds,

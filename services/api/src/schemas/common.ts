@@ -1,3 +1,4 @@
+import { OBJECT_DIAMETER_RANGE } from '@platescale/segmentation';
 import Type, { type TSchema } from 'typebox';
 
 /** `T | null`: every optional-but-known field is present and null rather than absent (stable client types). */
@@ -8,6 +9,10 @@ export const StringMap = <T extends TSchema>(value: T, description: string) =>
   Type.Unsafe<Record<string, Type.Static<T>>>({ type: 'object', additionalProperties: value, description });
 
 export const Timestamp = Type.String({ format: 'date-time' });
+
+/** A typical nucleus diameter set by the user: it overrides the segmenter's per-image estimate. */
+export const ObjectDiameter = (description: string) =>
+  Type.Number({ minimum: OBJECT_DIAMETER_RANGE.min, maximum: OBJECT_DIAMETER_RANGE.max, description });
 
 /** A schema passed to Ref without the `$id` that names its component. */
 export class UnnamedSchemaError extends Error {

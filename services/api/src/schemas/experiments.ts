@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Nullable, StringMap, Timestamp } from './common.js';
+import { Nullable, ObjectDiameter, StringMap, Timestamp } from './common.js';
 
 export const ImageSet = Type.Object(
   {
@@ -35,6 +35,11 @@ export const ExperimentBody = Type.Object(
     experimentId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' }),
     ...ExperimentFields,
     manifest: Type.Optional(Type.Array(ImageSet, { maxItems: 100000, description: 'Explicit image sets' })),
+    objectDiameter: Type.Optional(
+      ObjectDiameter(
+        "Typical nucleus diameter (px) of the experiment's images; jobs segment at it instead of estimating it per image (a job's own objectDiameter wins)",
+      ),
+    ),
   },
   {
     additionalProperties: false,
@@ -55,6 +60,7 @@ export const Experiment = Type.Object(
     experimentId: Type.String(),
     ...ExperimentFields,
     manifest: Nullable(Type.Array(ImageSet)),
+    objectDiameter: Nullable(Type.Number({ description: 'Typical nucleus diameter (px); null: estimated per image' })),
     version: Type.Integer({ description: 'Incremented by every update' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { Nullable, Ref, Timestamp } from './common.js';
+import { Nullable, ObjectDiameter, Ref, Timestamp } from './common.js';
 
 export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export const JobStatus = Type.Enum([...JOB_STATUSES]);
@@ -27,6 +27,11 @@ export const JobBody = Type.Object(
         description:
           "Object key of an ONNX model in the tenant's folders (instead of modelId); the default model when both are absent. Checked at submission: it must load and take no more channels than the experiment has",
       }),
+    ),
+    objectDiameter: Type.Optional(
+      ObjectDiameter(
+        "Typical nucleus diameter (px): every image is segmented at it instead of its own estimate; default the experiment's objectDiameter, else estimated per image",
+      ),
     ),
   },
   {
@@ -97,6 +102,11 @@ export const Job = Type.Object(
     maxConcurrency: Type.Integer(),
     batchSize: Type.Integer(),
     toleratedFailurePercentage: Type.Number(),
+    objectDiameter: Nullable(
+      Type.Number({
+        description: 'Nucleus diameter (px) given on the job or its experiment; null: estimated per image',
+      }),
+    ),
     progress: Ref(Progress),
     error: Nullable(Type.Object({ error: Type.String(), cause: Type.Optional(Type.String()) })),
     cost: Nullable(Ref(JobCost)),
@@ -117,6 +127,7 @@ export const Job = Type.Object(
         maxConcurrency: 40,
         batchSize: 10,
         toleratedFailurePercentage: 10,
+        objectDiameter: null,
         progress: { total: 388, succeeded: 120, failed: 1, running: 20, pending: 247 },
         error: null,
         cost: null,

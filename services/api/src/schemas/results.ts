@@ -60,6 +60,12 @@ export const ImageResult = Type.Object({
   ok: Type.Boolean(),
   cellCount: Nullable(Type.Integer()),
   ...Measures,
+  objectDiameter: Nullable(Type.Number({ description: 'Typical nucleus diameter (px) the image was segmented at' })),
+  diameterSource: Nullable(
+    Type.Enum(['given', 'estimated', 'default'], {
+      description: "'given' (job or experiment objectDiameter), 'estimated' from the image, or the model's 'default'",
+    }),
+  ),
   objectsKey: Nullable(Type.String()),
   maskKey: Nullable(Type.String()),
   seconds: Nullable(Type.Number()),

@@ -19,6 +19,7 @@ function toView(row: Row): ExperimentView {
     naming: row.naming,
     channels: row.channels,
     manifest: row.manifest ?? null,
+    objectDiameter: row.objectDiameter,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -99,6 +100,7 @@ export function createExperimentService(deps: {
         naming: spec.naming,
         channels: spec.channels,
         manifest: spec.manifest ?? null,
+        objectDiameter: spec.objectDiameter ?? null,
       };
       const [row] = await db
         .insert(experiments)

@@ -105,6 +105,7 @@ export function createJobService(deps: {
       maxConcurrency: r.maxConcurrency,
       batchSize: r.batchSize,
       toleratedFailurePercentage: r.toleratedFailurePercentage,
+      objectDiameter: r.objectDiameter,
       progress: await progress(r),
       error: r.error ?? null,
       cost: r.cost ?? null,
@@ -162,7 +163,7 @@ export function createJobService(deps: {
         batchSize,
         toleratedFailurePercentage: input.toleratedFailurePercentage ?? 10,
         modelKey,
-        objectDiameter: null,
+        objectDiameter: input.objectDiameter ?? experiment.objectDiameter ?? null,
       };
       await db.insert(jobs).values({
         id: jobId,
@@ -174,6 +175,7 @@ export function createJobService(deps: {
         maxConcurrency,
         batchSize,
         toleratedFailurePercentage: analysis.toleratedFailurePercentage,
+        objectDiameter: analysis.objectDiameter,
         resultsPrefix: analysis.resultsPrefix,
       });
       let started: { executionArn: string; startDate: Date };

@@ -5,6 +5,7 @@ t.test('a model row names its classifier', async (t) => {
   t.equal(describeClassifier({ classifier: 'mlp', hidden: 16 }), 'MLP, 16 hidden');
   t.equal(describeClassifier({ classifier: 'logistic', hidden: 0 }), 'logistic');
   t.equal(describeClassifier({ classifier: 'forest', hidden: 0, trees: 50 }), 'forest, 50 trees');
+  t.equal(describeClassifier({ classifier: 'network', hidden: 0 }), 'nuclei network, fine-tuned');
 });
 
 t.test('numbers: three significant digits, tiny ones in exponent form, none as a dash', async (t) => {

@@ -6,6 +6,7 @@ import { DEFAULT_CHANNEL, ModelBody, type ModelSpec, type TrainingFormView } fro
 const list = (text: string) => text.split(',').map((item) => item.trim());
 /** Integer options become numbers when they read as integers; anything else is left for the schema to name. */
 const integer = (text: string) => (/^-?\d+$/.test(text) ? Number(text) : text);
+const decimal = (text: string) => (/^\d+(\.\d+)?$/.test(text) ? Number(text) : text);
 
 /** The image parts of each channel in model order, with the part name they came as. */
 function imagePartsByChannel(files: Map<string, StoredFile[]>, channels: string[]) {
@@ -61,7 +62,7 @@ export function trainingSpec(form: TrainingFormView, files: Map<string, StoredFi
     }
   }
   const options: Record<string, string | number> = {};
-  for (const key of ['foreground', 'objects', 'normalization', 'classifier'] as const) {
+  for (const key of ['foreground', 'objects', 'normalization', 'classifier', 'base'] as const) {
     const text = form[key];
     if (text !== undefined) options[key] = text;
   }
@@ -69,6 +70,7 @@ export function trainingSpec(form: TrainingFormView, files: Map<string, StoredFi
     const text = form[key];
     if (text !== undefined) options[key] = integer(text);
   }
+  if (form.objectDiameter !== undefined) options.objectDiameter = decimal(form.objectDiameter);
   const spec = {
     name: form.name,
     classes: list(form.classes),

@@ -1,3 +1,4 @@
+import { OBJECT_DIAMETER_RANGE } from '@platescale/segmentation';
 import { MAX_CLASSES, MAX_TREES } from '@platescale/trainer';
 import Type from 'typebox';
 import { MAX_IMAGE_FILE_BYTES, StringMap, Timestamp } from '../../schemas/common.js';
@@ -48,6 +49,20 @@ export const ModelBody = Type.Object(
       }),
     ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, description: 'Training seed (default 1)' })),
+    base: Type.Optional(
+      Type.Union([Type.Literal('none'), Type.Literal('nuclei')], {
+        description:
+          "'none' (default): a filter bank and a classifier trained from scratch on the strokes; 'nuclei': the default nuclei network fine-tuned on them (one channel; classes: background first, the nuclei, and optionally 'boundary' strokes where touching nuclei meet) — a few strokes are enough, and jobs run it with the default model's scale and instance handling",
+      }),
+    ),
+    objectDiameter: Type.Optional(
+      Type.Number({
+        minimum: OBJECT_DIAMETER_RANGE.min,
+        maximum: OBJECT_DIAMETER_RANGE.max,
+        description:
+          "base 'nuclei': typical nucleus diameter (px) of the training images; estimated per image when absent",
+      }),
+    ),
     classifier: Type.Optional(
       Type.Union([Type.Literal('mlp'), Type.Literal('forest')], {
         description:
@@ -111,6 +126,8 @@ export const TrainingForm = Type.Object(
     objects: OptionText('objects'),
     normalization: OptionText('normalization'),
     seed: OptionText('seed'),
+    base: OptionText('base'),
+    objectDiameter: OptionText('objectDiameter'),
     classifier: OptionText('classifier'),
     hidden: OptionText('hidden'),
     trees: OptionText('trees'),
@@ -144,7 +161,10 @@ export const Model = Type.Object(
     channels: Type.Array(Type.String()),
     foregroundClass: Type.String(),
     architecture: Type.Object({
-      classifier: Type.Union([Type.Literal('mlp'), Type.Literal('logistic'), Type.Literal('forest')]),
+      classifier: Type.Union(
+        [Type.Literal('mlp'), Type.Literal('logistic'), Type.Literal('forest'), Type.Literal('network')],
+        { description: "'network': the nuclei network fine-tuned on the strokes (base 'nuclei')" },
+      ),
       hidden: Type.Integer({ description: 'Hidden units of the MLP; 0 for logistic regression and for a forest' }),
       trees: Type.Optional(Type.Integer({ description: 'Forest only: number of trees' })),
       maxDepth: Type.Optional(Type.Integer({ description: 'Forest only: depth bound of every tree' })),
@@ -153,6 +173,14 @@ export const Model = Type.Object(
       sigmas: Type.Array(Type.Number()),
       normalization: Type.Union([Type.Literal('none'), Type.Literal('percentile')]),
       seed: Type.Integer(),
+      base: Type.Optional(
+        Type.String({
+          description: "'network': first 16 hex digits of the SHA-256 of the model it was fine-tuned from",
+        }),
+      ),
+      objectDiameter: Type.Optional(
+        Type.Number({ description: "'network': the nucleus diameter (px) the strokes were taught at, when given" }),
+      ),
     }),
     trainingImages: Type.Array(Type.String()),
     labelCounts: StringMap(Type.Integer(), 'class name → labelled pixels'),
