@@ -26,6 +26,16 @@ export const FOREGROUND_PROBABILITY = 0.5;
 /** Priority levels of the flooding (interior probability quantised). */
 const LEVELS = 256;
 
+/** The 4-neighbours of pixel p (column x), −1 off the left/right edge; one reused array (no allocation per pixel). */
+const NEIGHBOURS = new Int32Array(4);
+function neighbours(p: number, x: number, width: number): Int32Array {
+  NEIGHBOURS[0] = x > 0 ? p - 1 : -1;
+  NEIGHBOURS[1] = x < width - 1 ? p + 1 : -1;
+  NEIGHBOURS[2] = p - width;
+  NEIGHBOURS[3] = p + width;
+  return NEIGHBOURS;
+}
+
 export function nucleusArea(diameter: number): number {
   return (Math.PI * diameter * diameter) / 4;
 }
@@ -57,7 +67,7 @@ export function instancesFromClasses(
     while (head < tail) {
       const p = queue[head++]!;
       const x = p % width;
-      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+      for (const q of neighbours(p, x, width)) {
         if (q < 0 || q >= n || seed[q] !== 0 || labels[q] !== -1 || !(interior[q]! > SEED_PROBABILITY)) continue;
         seed[q] = seeds;
         queue[tail++] = q;
@@ -111,7 +121,7 @@ export function instancesFromClasses(
     while (head < tail) {
       const p = queue[head++]!;
       const x = p % width;
-      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+      for (const q of neighbours(p, x, width)) {
         if (q < 0 || q >= n || labels[q] !== -1) continue;
         labels[q] = count;
         queue[tail++] = q;
@@ -139,7 +149,7 @@ function fillEnclosedHoles(labels: Int32Array, width: number, height: number, ma
       const p = queue[head++]!;
       const x = p % width;
       if (x === 0 || x === width - 1 || p < width || p >= n - width) enclosed = false;
-      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+      for (const q of neighbours(p, x, width)) {
         if (q < 0 || q >= n) continue;
         const l = labels[q]!;
         if (l === 0) {
