@@ -7,7 +7,8 @@
  *
  * Sets: `validation` (data/dsb2018's validation split, 20 % of its images, stratified by nucleus size, never used
  * for training or tuning) overall and per size group (`validation/small|medium|large`); `synthetic` (fields of the
- * synthetic generator, masks known); `d03` (the real example field, no masks: counts only). Per set: f1At05
+ * synthetic generator, masks known); `d03` (the real example field, no masks: counts only); `scale/<d>px` (four
+ * medium validation fields resampled so that their nuclei are 8, 16, 40, 80 and 160 px across). Per set: f1At05
  * (pooled F1 at IoU 0.5), ap50 (TP/(TP+FP+FN) at IoU 0.5 per image, averaged), dsbScore (that AP averaged over IoU
  * 0.5 … 0.95), countErrorPct, splits, merges — and `reference`, the same for scikit-image. `taughtF1At05`: per size
  * group, a model taught from generated sparse strokes (≤ 1 % of pixels) on 5 of the group's validation images,
@@ -26,7 +27,9 @@ import {
   decodeImage,
   ModelCache,
   type ObjectScores,
+  resample,
   type SegmentationModel,
+  scaledSize,
   scoreObjects,
   segmentImageSet,
   summarizeScores,
@@ -74,6 +77,7 @@ async function items(work: string): Promise<Item[]> {
       trueDiameter: e.diameter,
     });
   }
+  out.push(...(await rescaled(work, out)));
   for (let i = 0; i < SYNTHETIC_FIELDS; i++) {
     const f = renderField({ width: 512, height: 512, seed: 1000 + i, count: 60 + 20 * i });
     const path = join(work, `synthetic-${i}.tif`);
@@ -81,6 +85,49 @@ async function items(work: string): Promise<Item[]> {
     out.push({ set: ['synthetic'], name: `synthetic-${i}`, path, truth: f.labels });
   }
   out.push({ set: ['d03'], name: 'D03 d0', path: D03 });
+  return out;
+}
+
+/** Nucleus diameters (px) of the scale sets: the same real fields resampled so that their nuclei have them. */
+const SCALE_DIAMETERS = [8, 16, 40, 80, 160];
+const SCALE_IMAGES = 4;
+
+/** Labels resized by nearest neighbour (pixel centres), as the image is by `resample`. */
+function resizeLabels(labels: Uint16Array, width: number, height: number, w: number, h: number): Uint16Array {
+  const out = new Uint16Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(height - 1, Math.floor(((y + 0.5) * height) / h));
+    for (let x = 0; x < w; x++)
+      out[y * w + x] = labels[sy * width + Math.min(width - 1, Math.floor(((x + 0.5) * width) / w))]!;
+  }
+  return out;
+}
+
+/**
+ * Sets `scale/<d>px`: the first medium-size validation fields, resampled so that their nuclei are d px across
+ * (8 … 160), with their masks resized alike — one model, no parameter changed, across a 20× range of sizes.
+ */
+async function rescaled(work: string, validation: Item[]): Promise<Item[]> {
+  const sources = validation.filter((i) => i.set.includes('validation/medium')).slice(0, SCALE_IMAGES);
+  const out: Item[] = [];
+  for (const item of sources) {
+    const image = await decodeImage(item.path, await readFile(item.path), DEFAULT_SEGMENTER_OPTIONS);
+    const plane = Float32Array.from(image.data, (v) => v / image.maxValue);
+    for (const d of SCALE_DIAMETERS) {
+      const { width, height } = scaledSize(image.width, image.height, d / item.trueDiameter!);
+      const scaled = resample(plane, image.width, image.height, width, height);
+      const path = join(work, `${item.name}-${d}px.tif`);
+      const samples = Uint16Array.from(scaled, (v) => Math.round(Math.min(1, Math.max(0, v)) * 65535));
+      await writeFile(path, await encodeTiff(samples, width, height, 16, 'none'));
+      out.push({
+        set: [`scale/${d}px`],
+        name: `${item.name}@${d}px`,
+        path,
+        truth: resizeLabels(item.truth!, image.width, image.height, width, height),
+        trueDiameter: d,
+      });
+    }
+  }
   return out;
 }
 
@@ -161,7 +208,8 @@ try {
     seconds += r.seconds;
     ourCounts.set(item.name, r.count);
     if (item.truth) ours.set(item.name, scoreObjects(item.truth, r.labels));
-    if (item.trueDiameter) diameterRatios.push(Math.exp(Math.abs(Math.log(r.diameter / item.trueDiameter))));
+    if (item.trueDiameter && item.set.includes('validation'))
+      diameterRatios.push(Math.exp(Math.abs(Math.log(r.diameter / item.trueDiameter))));
     if ((k + 1) % 20 === 0) process.stderr.write(`segmented ${k + 1}/${all.length}\n`);
   }
   const result: Record<string, unknown> = { model: String(modelPath), sets: summarizeSets(all, ours, ourCounts) };

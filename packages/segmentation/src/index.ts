@@ -41,6 +41,7 @@ export {
   GRAPH_OPTIMIZATION_LEVEL,
   INSTANCE_CLASSES,
   loadModel,
+  optimizationLevel,
   type SegmentationModel,
   type ThresholdMethod,
 } from './model.js';

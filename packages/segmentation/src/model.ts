@@ -47,18 +47,28 @@ function isStaticOrDynamic(d: number | string | undefined, expected?: number): b
 export const GRAPH_OPTIMIZATION_LEVEL = 'extended';
 
 /**
+ * A network ('classes' output: convolutions 8–64 channels wide) gains from the NCHWc layout that slows the filter
+ * banks: 'all' for it, GRAPH_OPTIMIZATION_LEVEL for the rest (bench:model; docs/segmenter.md).
+ */
+export function optimizationLevel(meta: Record<string, string>): 'extended' | 'all' {
+  return meta[MODEL_METADATA.output] === 'classes' ? 'all' : GRAPH_OPTIMIZATION_LEVEL;
+}
+
+/**
  * Creates the onnxruntime session (one intra-op thread: the pool runs one worker per core) and checks the
  * contract: one float32 input [1, C, H, W]; the first output float32 [1, 1, H, W] (or [1, H, W]), or for
  * output 'classes' [1, K, H, W] with K the classes its metadata names (background, interior, boundary).
  */
 export async function loadModel(name: string, bytes: Uint8Array): Promise<SegmentationModel> {
   let session: ort.InferenceSession;
+  let meta: Record<string, string>;
   try {
+    meta = readModelMetadata(bytes);
     session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
       executionMode: 'sequential',
-      graphOptimizationLevel: GRAPH_OPTIMIZATION_LEVEL,
+      graphOptimizationLevel: optimizationLevel(meta),
       // The memory pattern pre-plans one block for a tile's intermediates: ~40 MB more peak RSS on a 2048² image,
       // no measurable speed (bench:segmenter). The arena stays: without it every run re-faults its pages (+20 ms).
       enableMemPattern: false,
@@ -81,7 +91,6 @@ export async function loadModel(name: string, bytes: Uint8Array): Promise<Segmen
   if (inShape.length !== 4 || !isStaticOrDynamic(inShape[0], 1)) {
     fail(`input must be [1,C,H,W], found [${inShape.join(',')}]`);
   }
-  const meta = readModelMetadata(bytes);
   const kind = meta[MODEL_METADATA.output] ?? 'probability';
   if (!OUTPUT_KINDS.has(kind)) fail(`${MODEL_METADATA.output} must be probability, logits, intensity or classes`);
   const classes = kind === 'classes' ? parseNames(meta[MODEL_METADATA.classes]) : undefined;

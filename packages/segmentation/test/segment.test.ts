@@ -73,6 +73,28 @@ t.test('the real example field (well D03, DNA) comes near the reference 316 nucl
   t.ok(Math.abs(seg.table.count - 316) / 316 <= 0.15, `${seg.table.count} nuclei`);
 });
 
+t.test(
+  'one model, no parameter changed, finds nuclei from 8 to 160 px across, estimating each field’s scale',
+  async (t) => {
+    const model = await models.fromFile(DEFAULT_MODEL_PATH);
+    for (const d of [8, 20, 60, 160]) {
+      const r = d / 2;
+      const side = Math.round(6 * 2.5 * r);
+      // A 6 × 6 grid with a little jitter in size, one touching pair in the first row.
+      const discs = Array.from({ length: 36 }, (_, i) => ({
+        x: 1.25 * r + (i % 6) * 2.5 * r - (i === 1 ? 0.5 * r : 0),
+        y: 1.25 * r + Math.floor(i / 6) * 2.5 * r,
+        r: r * (0.9 + (0.2 * ((i * 7) % 5)) / 4),
+      }));
+      const ch = unit(discField(side, side, discs, 16) as Uint16Array);
+      const seg = await segmentImageSet(model, ch, [ch], side, side, DEFAULT_SEGMENT_OPTIONS);
+      t.equal(seg.diameterSource, 'estimated', `${d} px: diameter estimated`);
+      t.ok(Math.abs(Math.log(seg.diameter / d)) < Math.log(1.4), `${d} px: estimated ${seg.diameter.toFixed(1)} px`);
+      t.ok(Math.abs(seg.table.count - 36) <= 2, `${d} px: ${seg.table.count} of 36 nuclei`);
+    }
+  },
+);
+
 t.test('a model naming its input channels gets them in its order', async (t) => {
   const g = new GraphBuilder('first-channel');
   const x = g.input('image', 'float32', [1, 2, 'H', 'W']);
