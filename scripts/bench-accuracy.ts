@@ -3,7 +3,8 @@
  * scikit-image reference (scripts/reference/nuclei.py: Otsu + distance watershed, Debian's python3-skimage) on the
  * same images in the same run.
  *
- *   npm run bench:accuracy -- --json FILE [--model FILE] [--limit N] [--no-taught]
+ *   npm run bench:accuracy -- --json FILE [--model FILE] [--limit N] [--no-taught] [--no-reference]
+ *       [--split validation|tune] [--options '{"seedProbability":0.6}']   (tuning: on the tune split only)
  *
  * Sets: `validation` (data/dsb2018's validation split, 20 % of its images, stratified by nucleus size, never used
  * for training or tuning) overall and per size group (`validation/small|medium|large`); `synthetic` (fields of the
@@ -45,8 +46,16 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     dir: { type: 'string', default: 'data/dsb2018' },
     'no-taught': { type: 'boolean' },
+    'no-reference': { type: 'boolean' },
+    split: { type: 'string', default: 'validation' },
+    options: { type: 'string' },
   },
 });
+
+/** Which split is scored: 'validation' for every reported figure; 'tune' to choose post-processing settings on. */
+const SPLIT = values.split!;
+/** Segment options under test (JSON, merged over the defaults): for tuning on the tune split only. */
+const SEGMENT_OPTIONS = { ...DEFAULT_SEGMENT_OPTIONS, ...(values.options ? JSON.parse(values.options) : {}) };
 
 interface Item {
   set: string[];
@@ -63,14 +72,14 @@ const SYNTHETIC_FIELDS = 8;
 
 async function items(work: string): Promise<Item[]> {
   const dir = values.dir!;
-  let entries = (await readAnnotatedSet(dir)).filter((e) => e.split === 'validation');
+  let entries = (await readAnnotatedSet(dir)).filter((e) => e.split === SPLIT);
   if (values.limit) entries = entries.slice(0, Number(values.limit));
   const out: Item[] = [];
   for (const e of entries) {
     const maskPath = join(dir, 'masks', `${e.stem}.png`);
     const mask = await decodeImage(maskPath, await readFile(maskPath), DEFAULT_SEGMENTER_OPTIONS);
     out.push({
-      set: ['validation', `validation/${e.group}`],
+      set: [SPLIT, `${SPLIT}/${e.group}`],
       name: e.stem,
       path: join(dir, 'images', `${e.stem}.png`),
       truth: mask.data as Uint16Array,
@@ -108,7 +117,7 @@ function resizeLabels(labels: Uint16Array, width: number, height: number, w: num
  * (8 … 160), with their masks resized alike — one model, no parameter changed, across a 20× range of sizes.
  */
 async function rescaled(work: string, validation: Item[]): Promise<Item[]> {
-  const sources = validation.filter((i) => i.set.includes('validation/medium')).slice(0, SCALE_IMAGES);
+  const sources = validation.filter((i) => i.set.includes(`${SPLIT}/medium`)).slice(0, SCALE_IMAGES);
   const out: Item[] = [];
   for (const item of sources) {
     const image = await decodeImage(item.path, await readFile(item.path), DEFAULT_SEGMENTER_OPTIONS);
@@ -135,7 +144,7 @@ async function segment(model: SegmentationModel, item: Item) {
   const image = await decodeImage(item.path, await readFile(item.path), DEFAULT_SEGMENTER_OPTIONS);
   const channel = { name: 'DNA', data: image.data, scale: 1 / image.maxValue };
   const started = performance.now();
-  const seg = await segmentImageSet(model, channel, [channel], image.width, image.height, DEFAULT_SEGMENT_OPTIONS);
+  const seg = await segmentImageSet(model, channel, [channel], image.width, image.height, SEGMENT_OPTIONS);
   return {
     labels: seg.labels,
     count: seg.table.count,
@@ -167,7 +176,7 @@ async function taught(modelPath: string, all: Item[]): Promise<Record<string, nu
   const base = await readFile(modelPath);
   const out: Record<string, number> = {};
   for (const group of SIZE_GROUPS) {
-    const members = all.filter((i) => i.set.includes(`validation/${group}`));
+    const members = all.filter((i) => i.set.includes(`${SPLIT}/${group}`));
     if (members.length <= TEACHING_IMAGES) continue;
     const teaching = await Promise.all(
       members.slice(0, TEACHING_IMAGES).map(async (item, k) => {
@@ -208,11 +217,16 @@ try {
     seconds += r.seconds;
     ourCounts.set(item.name, r.count);
     if (item.truth) ours.set(item.name, scoreObjects(item.truth, r.labels));
-    if (item.trueDiameter && item.set.includes('validation'))
+    if (item.trueDiameter && item.set.includes(SPLIT))
       diameterRatios.push(Math.exp(Math.abs(Math.log(r.diameter / item.trueDiameter))));
     if ((k + 1) % 20 === 0) process.stderr.write(`segmented ${k + 1}/${all.length}\n`);
   }
-  const result: Record<string, unknown> = { model: String(modelPath), sets: summarizeSets(all, ours, ourCounts) };
+  const result: Record<string, unknown> = {
+    model: String(modelPath),
+    split: SPLIT,
+    ...(values.options ? { options: JSON.parse(values.options) } : {}),
+    sets: summarizeSets(all, ours, ourCounts),
+  };
   diameterRatios.sort((a, b) => a - b);
   result.diameterEstimate = {
     medianRatio: Number(diameterRatios[diameterRatios.length >> 1]!.toFixed(3)),
@@ -220,7 +234,7 @@ try {
   };
   result.secondsPerImage = Number((seconds / all.length).toFixed(3));
 
-  const python = findPython();
+  const python = values['no-reference'] ? undefined : findPython();
   if (python) {
     const manifest = join(work, 'reference.json');
     const images = all.map((item, i) => ({ path: item.path, out: join(work, `ref-${i}.raw`) }));

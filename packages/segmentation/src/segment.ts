@@ -21,6 +21,12 @@ export interface SegmentOptions {
   maxHoleFraction: number;
   /** Remove objects touching the image border. */
   clearBorder: boolean;
+  /** 'classes' models: the interior probability a seed pixel needs (instances.ts). */
+  seedProbability: number;
+  /** 'classes' models: split a seed at a neck rising this fraction of d above its saddle (instances.ts; 0 = never). */
+  seedDynamicFraction: number;
+  /** 'classes' models: nuclei are brought to this multiple of the model's working diameter (more pixels per nucleus). */
+  workingScale: number;
   /** Foreground-only models: a distance-map peak must rise this fraction of d above its saddle to seed an object. */
   minDynamicFraction: number;
   /** Tile side for model inference; larger images run in overlapping tiles. */
@@ -34,6 +40,9 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   maxAreaFraction: 30,
   maxHoleFraction: 0.5,
   clearBorder: false,
+  seedProbability: 0.5,
+  seedDynamicFraction: 0.1,
+  workingScale: 1.25,
   minDynamicFraction: 0.1,
   tileSize: 1024,
 };
@@ -149,9 +158,18 @@ async function segmentByClasses(
     maxAreaFraction: options.maxAreaFraction,
     maxHoleFraction: options.maxHoleFraction,
     clearBorder: options.clearBorder,
+    seedProbability: options.seedProbability,
+    seedDynamicFraction: options.seedDynamicFraction,
   });
   const run = async (diameter: number) => {
-    const { size, planes } = await workingScalePlanes(model, inputs, width, height, diameter, options.tileSize);
+    const { size, planes } = await workingScalePlanes(
+      model,
+      inputs,
+      width,
+      height,
+      diameter / options.workingScale,
+      options.tileSize,
+    );
     return { size, interior: planes[at('interior')]!, boundary: planes[at('boundary')]! };
   };
 
@@ -169,9 +187,10 @@ async function segmentByClasses(
       pass.boundary,
       pass.size.width,
       pass.size.height,
-      instanceOptions(working),
+      // Only the nuclei's typical size is read from this pass: no seed splitting needed.
+      { ...instanceOptions(working * options.workingScale), seedDynamicFraction: 0 },
     );
-    const measured = (medianObjectDiameter(first.labels, first.count) * diameter) / working;
+    const measured = (medianObjectDiameter(first.labels, first.count) * diameter) / (working * options.workingScale);
     if (measured > 0) {
       source = 'estimated';
       if (Math.abs(Math.log(measured / diameter)) > Math.log(RESCALE_TOLERANCE)) {
