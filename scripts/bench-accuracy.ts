@@ -36,7 +36,13 @@ import {
   summarizeScores,
 } from '../packages/segmentation/src/index.js';
 import { encodeTiff, renderField } from '../packages/synthetic/src/index.js';
-import { paintStrokes, readAnnotatedSet, SIZE_GROUPS, teachNetwork } from '../packages/trainer/src/index.js';
+import {
+  DEFAULT_FINE_TUNE,
+  paintStrokes,
+  readAnnotatedSet,
+  SIZE_GROUPS,
+  teachNetwork,
+} from '../packages/trainer/src/index.js';
 import { findPython, SINGLE_THREAD_ENV } from './lib/reference-python.js';
 
 const { values } = parseArgs({
@@ -49,6 +55,7 @@ const { values } = parseArgs({
     'no-reference': { type: 'boolean' },
     split: { type: 'string', default: 'validation' },
     options: { type: 'string' },
+    'fine-tune': { type: 'string' },
   },
 });
 
@@ -56,6 +63,9 @@ const { values } = parseArgs({
 const SPLIT = values.split!;
 /** Segment options under test (JSON, merged over the defaults): for tuning on the tune split only. */
 const SEGMENT_OPTIONS = { ...DEFAULT_SEGMENT_OPTIONS, ...(values.options ? JSON.parse(values.options) : {}) };
+
+/** Fine-tuning options of the taught models (JSON over DEFAULT_FINE_TUNE): for tuning on the tune split only. */
+const FINE_TUNE = { ...DEFAULT_FINE_TUNE, ...(values['fine-tune'] ? JSON.parse(values['fine-tune']) : {}) };
 
 interface Item {
   set: string[];
@@ -172,7 +182,7 @@ const TEACHING_IMAGES = 5;
  * Per size group: strokes generated from the expert masks of the group's first 5 validation images teach a model
  * (fine-tuned from the base model, as POST /v1/models does), which is scored on the group's other validation images.
  */
-async function taught(modelPath: string, all: Item[]): Promise<Record<string, number>> {
+async function taught(modelPath: string | URL, all: Item[]): Promise<Record<string, number>> {
   const base = await readFile(modelPath);
   const out: Record<string, number> = {};
   for (const group of SIZE_GROUPS) {
@@ -192,7 +202,7 @@ async function taught(modelPath: string, all: Item[]): Promise<Record<string, nu
         return { name: item.name, data, width: image.width, height: image.height, labels };
       }),
     );
-    const { bytes } = await teachNetwork(base, teaching);
+    const { bytes } = await teachNetwork(base, teaching, FINE_TUNE);
     const model = await new ModelCache().fromBytes(`taught-${group}`, bytes);
     const scores = [];
     for (const item of members.slice(TEACHING_IMAGES))
@@ -258,7 +268,7 @@ try {
       (value as Record<string, unknown>).reference = reference[set];
     }
   } else result.referenceSkipped = 'scikit-image not importable (apt install python3-skimage)';
-  if (!values['no-taught']) result.taughtF1At05 = await taught(String(modelPath), all);
+  if (!values['no-taught']) result.taughtF1At05 = await taught(modelPath, all);
   const text = `${JSON.stringify(result, null, 2)}\n`;
   process.stdout.write(text);
   if (values.json) await writeFile(values.json, text);

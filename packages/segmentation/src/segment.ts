@@ -121,7 +121,7 @@ async function workingScalePlanes(
 
 /**
  * Every class plane of a 'classes' model at the image's own size (previews, training metrics): inputs as the model
- * takes them (normalised), run at the working scale for nuclei of `diameter` px (estimated when undefined).
+ * takes them (normalised), run at the segmenter's working scale for nuclei of `diameter` px (estimated when undefined).
  */
 export async function classPlanes(
   model: SegmentationModel,
@@ -132,7 +132,8 @@ export async function classPlanes(
   tileSize = DEFAULT_SEGMENT_OPTIONS.tileSize,
 ): Promise<Float32Array[]> {
   const d = diameter ?? estimateDiameter(inputs[0]!, width, height).diameter ?? model.diameter!;
-  const { size, planes } = await workingScalePlanes(model, inputs, width, height, d, tileSize);
+  const at = d / DEFAULT_SEGMENT_OPTIONS.workingScale;
+  const { size, planes } = await workingScalePlanes(model, inputs, width, height, at, tileSize);
   return planes.map((p) => resample(p, size.width, size.height, width, height));
 }
 

@@ -1,4 +1,4 @@
-import { resample, scaledSize } from '@platescale/segmentation';
+import { DEFAULT_SEGMENT_OPTIONS, resample, scaledSize } from '@platescale/segmentation';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import type { NetworkModel } from './export.js';
 import { forward, fromVariables, toVariables } from './forward.js';
@@ -20,9 +20,16 @@ export interface FineTuneOptions {
   learningRate: number;
   /** Weight of staying close to the base model's own prediction on unlabelled pixels (keeps what strokes do not say). */
   distillation: number;
+  /** Nuclei are brought to this multiple of the model's diameter, as the segmenter brings them (its workingScale). */
+  workingScale: number;
 }
 
-export const DEFAULT_FINE_TUNE: FineTuneOptions = { steps: 120, learningRate: 0.003, distillation: 0.3 };
+export const DEFAULT_FINE_TUNE: FineTuneOptions = {
+  steps: 120,
+  learningRate: 0.003,
+  distillation: 0.3,
+  workingScale: DEFAULT_SEGMENT_OPTIONS.workingScale,
+};
 
 /** The layers fine-tuning adapts: the last decoder convolution(s) at full resolution and the head. */
 export function fineTunedLayers(model: NetworkModel): string[] {
@@ -59,7 +66,7 @@ export async function fineTuneNetwork(
   const baseVars = toVariables(tf, model.spec, model.weights, { trainable: false });
   const counts = [0, 0, 0];
   const prepared: Prepared[] = images.map((img) => {
-    const size = scaledSize(img.width, img.height, model.diameter / img.diameter);
+    const size = scaledSize(img.width, img.height, (model.diameter * opts.workingScale) / img.diameter);
     const m = sizeMultiple(model.spec);
     const w = Math.ceil(size.width / m) * m;
     const h = Math.ceil(size.height / m) * m;
