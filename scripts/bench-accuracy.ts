@@ -182,9 +182,10 @@ const TEACHING_IMAGES = 5;
  * Per size group: strokes generated from the expert masks of the group's first 5 validation images teach a model
  * (fine-tuned from the base model, as POST /v1/models does), which is scored on the group's other validation images.
  */
-async function taught(modelPath: string | URL, all: Item[]): Promise<Record<string, number>> {
+async function taught(modelPath: string | URL, all: Item[]) {
   const base = await readFile(modelPath);
   const out: Record<string, number> = {};
+  const seconds: Record<string, number> = {};
   for (const group of SIZE_GROUPS) {
     const members = all.filter((i) => i.set.includes(`${SPLIT}/${group}`));
     if (members.length <= TEACHING_IMAGES) continue;
@@ -202,7 +203,9 @@ async function taught(modelPath: string | URL, all: Item[]): Promise<Record<stri
         return { name: item.name, data, width: image.width, height: image.height, labels };
       }),
     );
+    const started = performance.now();
     const { bytes } = await teachNetwork(base, teaching, FINE_TUNE);
+    seconds[group] = Number(((performance.now() - started) / 1000).toFixed(1));
     const model = await new ModelCache().fromBytes(`taught-${group}`, bytes);
     const scores = [];
     for (const item of members.slice(TEACHING_IMAGES))
@@ -210,7 +213,7 @@ async function taught(modelPath: string | URL, all: Item[]): Promise<Record<stri
     out[group] = summarizeScores(scores).f1At05;
     process.stderr.write(`taught ${group}: F1 ${out[group]}\n`);
   }
-  return out;
+  return { f1: out, seconds };
 }
 
 const work = await mkdtemp(join(tmpdir(), 'platescale-accuracy-'));
@@ -268,7 +271,11 @@ try {
       (value as Record<string, unknown>).reference = reference[set];
     }
   } else result.referenceSkipped = 'scikit-image not importable (apt install python3-skimage)';
-  if (!values['no-taught']) result.taughtF1At05 = await taught(modelPath, all);
+  if (!values['no-taught']) {
+    const { f1, seconds } = await taught(modelPath, all);
+    result.taughtF1At05 = f1;
+    result.taughtTrainSeconds = seconds;
+  }
   const text = `${JSON.stringify(result, null, 2)}\n`;
   process.stdout.write(text);
   if (values.json) await writeFile(values.json, text);

@@ -20,6 +20,11 @@ export interface FineTuneOptions {
   learningRate: number;
   /** Weight of staying close to the base model's own prediction on unlabelled pixels (keeps what strokes do not say). */
   distillation: number;
+  /**
+   * Each class present weighs the same in total (true), or every labelled pixel the same (false: a few boundary
+   * strokes then nudge rather than dominate).
+   */
+  classBalance: boolean;
   /** Nuclei are brought to this multiple of the model's diameter, as the segmenter brings them (its workingScale). */
   workingScale: number;
 }
@@ -27,7 +32,8 @@ export interface FineTuneOptions {
 export const DEFAULT_FINE_TUNE: FineTuneOptions = {
   steps: 120,
   learningRate: 0.003,
-  distillation: 0.3,
+  distillation: 1,
+  classBalance: false,
   workingScale: DEFAULT_SEGMENT_OPTIONS.workingScale,
 };
 
@@ -112,9 +118,9 @@ export async function fineTuneNetwork(
       };
     });
   });
-  // Class-balanced: each class present weighs the same in total.
   const present = counts.filter((c) => c > 0).length;
-  const classWeight = counts.map((c) => (c > 0 ? 1 / (present * c) : 0));
+  const labelled = counts.reduce((a, b) => a + b, 0);
+  const classWeight = counts.map((c) => (c === 0 ? 0 : opts.classBalance ? 1 / (present * c) : 1 / labelled));
   const tuned = toVariables(tf, model.spec, model.weights, { layers: [...trainable] });
   const tailOps = ops.slice(ops.indexOf(frozenOutput));
   const tail = (features: Tensor4D) => {
