@@ -6,6 +6,7 @@ import { loadModel } from '../src/model.js';
 import { DEFAULT_MODEL_PATH, ModelCache } from '../src/model-cache.js';
 import { DEFAULT_SEGMENT_OPTIONS, segmentImageSet } from '../src/segment.js';
 import { discField, grid } from './helpers/images.js';
+import { thresholdClassesModel } from './helpers/models.js';
 
 const models = new ModelCache();
 const unit = (data: Uint16Array) => ({ name: 'DNA', data: Float32Array.from(data, (v) => v / 65535) });
@@ -130,4 +131,39 @@ t.test('a model naming its input channels gets them in its order', async (t) => 
   const stain = { ...unit(discField(96, 96, grid(9, 96, 6), 16) as Uint16Array), name: 'Stain' };
   const seg = await segmentImageSet(model, dna, [dna, stain], 96, 96, DEFAULT_SEGMENT_OPTIONS);
   t.equal(seg.table.count, 9, 'objects come from the Stain channel, the first the model names');
+});
+
+t.test("a 'classes' model runs at its working scale; the diameter is given or estimated, and reported", async (t) => {
+  const model = await loadModel('threshold-classes', thresholdClassesModel());
+  // 16 discs of 20 px (radius 10, ~314 px each) on a 200² field: at the model's 10 px they are brought to half size.
+  const discs = grid(16, 200, 10).map((d) => ({ ...d, x: d.x + 25, y: d.y + 25 }));
+  const ch = unit(discField(200, 200, discs, 16) as Uint16Array);
+  const area = (seg: { labels: Int32Array; table: { count: number } }) =>
+    seg.labels.reduce((a, l) => a + (l > 0 ? 1 : 0), 0) / seg.table.count;
+
+  const given = await segmentImageSet(model, ch, [ch], 200, 200, { ...DEFAULT_SEGMENT_OPTIONS, objectDiameter: 20 });
+  t.equal(given.table.count, 16);
+  t.equal(given.diameterSource, 'given');
+  t.equal(given.diameter, 20);
+  t.ok(Math.abs(area(given) / (Math.PI * 100) - 1) < 0.15, `objects back at the image's scale: ${area(given)} px`);
+
+  const estimated = await segmentImageSet(model, ch, [ch], 200, 200, DEFAULT_SEGMENT_OPTIONS);
+  t.equal(estimated.table.count, 16);
+  t.equal(estimated.diameterSource, 'estimated');
+  t.ok(Math.abs(estimated.diameter / 20 - 1) < 0.2, `estimated ${estimated.diameter.toFixed(1)} px`);
+
+  // A given diameter is used as is, never re-estimated: at 80 px the 20 px discs (314 px) are under minAreaFraction (0.1 · 5027 px).
+  const big = await segmentImageSet(model, ch, [ch], 200, 200, { ...DEFAULT_SEGMENT_OPTIONS, objectDiameter: 80 });
+  t.equal(big.diameter, 80);
+  t.equal(big.diameterSource, 'given');
+  t.equal(big.table.count, 0, `${big.table.count} objects`);
+});
+
+t.test("a 'classes' model on an empty field falls back to its own diameter ('default')", async (t) => {
+  const model = await loadModel('threshold-classes', thresholdClassesModel());
+  const ch = unit(new Uint16Array(64 * 64).fill(3000));
+  const seg = await segmentImageSet(model, ch, [ch], 64, 64, DEFAULT_SEGMENT_OPTIONS);
+  t.equal(seg.table.count, 0);
+  t.equal(seg.diameterSource, 'default');
+  t.equal(seg.diameter, 10);
 });

@@ -1,27 +1,13 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { platescale } from '../helpers/process.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const D2 = fileURLToPath(
   new URL('../../../../test/fixtures/example-human/AS_09125_050116030001_D03f00d2.tif', import.meta.url),
 );
-
-/** `platescale <args>` as a user runs it: its own process on an embedded platform in `home`. */
-function platescale(args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { DATABASE_URL: _d, REDIS_URL: _r, ...env } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', MAIN, ...args],
-      { env: { ...env, PLATESCALE_HOME: home, WORKERS: '2', LOG_LEVEL: 'silent' } },
-      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 t.test(
   'analyze on a one-channel Cellomics folder (only d2 files) segments that channel, no options given',

@@ -35,3 +35,19 @@ t.test('a corrupt file fails alone, named with its reason; --objects lists the o
   t.match(images[0].objects[0], { ObjectNumber: 1, AreaShape_Area: Number, Intensity_MeanIntensity_DNA: Number });
   t.match(images[1], { file: /broken\.tif$/, error: /broken\.tif/ });
 });
+
+t.test('--diameter: used as given and reported; out of range or not a number is a usage error', async (t) => {
+  const out = join(t.testdir(), 'out.json');
+  const d0 = join(example, 'AS_09125_050116030001_D03f00d0.tif');
+  t.equal(await quiet([d0, '--diameter', '14.5', '--json', out]), 0);
+  const [image] = JSON.parse(readFileSync(out, 'utf8')).images;
+  t.match(image, { objectDiameter: 14.5, diameterSource: 'given' });
+  t.equal(await quiet([d0, '--json', out]), 0);
+  t.match(JSON.parse(readFileSync(out, 'utf8')).images[0], { diameterSource: 'estimated' });
+  for (const bad of ['1', '1000.5', 'NaN', '12px']) {
+    await t.rejects(run([d0, '--diameter', bad, '--json', out]), {
+      status: 400,
+      message: new RegExp(`--diameter must be a number of pixels between 2 and 1000, got '${bad}'`),
+    });
+  }
+});

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readModelMetadata } from '@platescale/onnx';
 import { encodeTiff, renderField } from '@platescale/synthetic';
@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import t from 'tap';
 import { run } from '../../src/commands/train.js';
 import { captureOutput } from '../helpers/output.js';
+import { platescale } from '../helpers/process.js';
 
 const captured = (args: string[]) => captureOutput(() => run(args));
 
@@ -82,4 +83,27 @@ t.test('a missing label image or a bad option is a usage error naming it', async
   await t.rejects(run([...usage, '--trees', '0']), { message: /--trees must be an integer between 1 and 200/ });
   await t.rejects(run([...usage, '--trees', '5']), { status: 400, message: /'trees' is an option of the forest/ });
   t.equal((await captured(['--labels', labels[0]!])).code, 2, 'no --images, no --out: help');
+});
+
+t.test('--base nuclei: filter-bank flags and a bad --diameter are usage errors (exit 2, one line)', async (t) => {
+  const usage = ['--images', ...images, '--labels', ...labels, '--out', join(dir, 'x.onnx')];
+  const home = t.testdir();
+  const forest = await platescale(['train', ...usage, '--base', 'nuclei', '--classifier', 'forest'], home);
+  t.equal(forest.code, 2);
+  t.equal(forest.stderr, 'platescale: --classifier is an option of --base none\n');
+  await t.rejects(run([...usage, '--base', 'nuclei', '--hidden', '8']), {
+    message: /--hidden is an option of --base none/,
+  });
+  await t.rejects(run([...usage, '--base', 'pretrained']), { message: /--base must be 'nuclei' or 'none'/ });
+  for (const bad of ['0', '1.5', '1001', 'wide', '']) {
+    await t.rejects(run([...usage, '--base', 'nuclei', '--diameter', bad]), {
+      status: 400,
+      message: new RegExp(`--diameter must be a number of pixels between 2 and 1000, got '${bad}'`),
+    });
+  }
+  await t.rejects(run([...usage, '--diameter', '12']), {
+    status: 400,
+    message: /'objectDiameter' is an option of base: nuclei/,
+  });
+  t.notOk(existsSync(join(dir, 'x.onnx')), 'no model written');
 });

@@ -36,10 +36,14 @@ function teachesNetwork(options: TrainingOptions): boolean {
   return true;
 }
 
-/** Trains from files already read, encodes the model: the one path behind the API, the CLI and the scripts. */
+/**
+ * Trains from files already read, encodes the model: the one path behind the API, the CLI and the scripts.
+ * `nucleiBase` is the network base 'nuclei' fine-tunes (default: the segmenter's default model).
+ */
 export async function trainFromFiles(
   images: TrainingFiles[],
   options: TrainingOptions,
+  nucleiBase?: Uint8Array,
 ): Promise<{ bytes: Uint8Array; result: TrainingResult }> {
   const labelled: LabelledImage[] = [];
   const network = teachesNetwork(options);
@@ -53,6 +57,7 @@ export async function trainFromFiles(
       ...(options.objects === undefined ? {} : { objects: options.objects }),
       ...(options.objectDiameter === undefined ? {} : { objectDiameter: options.objectDiameter }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(nucleiBase === undefined ? {} : { base: nucleiBase }),
     });
   }
   const result = await trainPixelClassifier({

@@ -87,3 +87,23 @@ t.test('schema errors are 400 problem details naming the field', async (t) => {
   t.equal(missing.statusCode, 404);
   t.equal(missing.json().code, 'experiment_not_found');
 });
+
+t.test('objectDiameter: stored and returned, null when absent, refused out of range', async (t) => {
+  const post = (payload: object) =>
+    app.inject({ method: 'POST', url: '/v1/experiments', headers: { authorization: auth }, payload });
+  const sized = await post({ ...EXPERIMENT, experimentId: 'sized', objectDiameter: 22.5 });
+  t.equal(sized.statusCode, 201, sized.body);
+  t.equal(sized.json().objectDiameter, 22.5);
+  const read = await app.inject({ url: '/v1/experiments/sized', headers: { authorization: auth } });
+  t.equal(read.json().objectDiameter, 22.5);
+  const plain = await post({ ...EXPERIMENT, experimentId: 'plain' });
+  t.equal(plain.json().objectDiameter, null);
+  // Re-posting without it: the experiment is replaced, so it goes back to estimated per image.
+  const cleared = await post({ ...EXPERIMENT, experimentId: 'sized' });
+  t.equal(cleared.json().objectDiameter, null);
+  for (const objectDiameter of [1, 1000.5, -3, '20']) {
+    const res = await post({ ...EXPERIMENT, experimentId: 'bad', objectDiameter });
+    t.equal(res.statusCode, 400, `objectDiameter ${objectDiameter}`);
+    t.equal(res.json().field, 'objectDiameter');
+  }
+});

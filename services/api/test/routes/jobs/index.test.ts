@@ -216,3 +216,31 @@ t.test('modelId resolves to the model file of the tenant registry; another tenan
   t.equal(theirs.statusCode, 404);
   t.equal(theirs.json().code, 'model_not_found');
 });
+
+t.test("a job's objectDiameter: its own, else its experiment's, else null — in the input and the view", async (t) => {
+  await app.inject({
+    method: 'POST',
+    url: '/v1/experiments',
+    headers,
+    payload: { ...EXPERIMENT, experimentId: 'sized', objectDiameter: 30 },
+  });
+  const cases = [
+    [{ experimentId: 'sized', objectDiameter: 18 }, 18],
+    [{ experimentId: 'sized' }, 30],
+    [{ experimentId: 'AS_09125', objectDiameter: 9.5 }, 9.5],
+    [{ experimentId: 'AS_09125' }, null],
+  ] as const;
+  for (const [body, expected] of cases) {
+    const res = await submit({ segmentationChannel: 'DNA', ...body });
+    t.equal(res.statusCode, 202, res.body);
+    t.equal((fake.started.at(-1)!.input as AnalysisInput).objectDiameter, expected, `input ${JSON.stringify(body)}`);
+    t.equal(res.json().objectDiameter, expected, `answer ${JSON.stringify(body)}`);
+    const view = await app.inject({ url: `/v1/jobs/${res.json().jobId}`, headers });
+    t.equal(view.json().objectDiameter, expected, `view ${JSON.stringify(body)}`);
+  }
+  for (const objectDiameter of [1.9, 1001]) {
+    const res = await submit({ experimentId: 'AS_09125', segmentationChannel: 'DNA', objectDiameter });
+    t.equal(res.statusCode, 400);
+    t.equal(res.json().field, 'objectDiameter');
+  }
+});

@@ -181,3 +181,46 @@ t.test('POST /v1/models with classifier forest trains a random forest the previe
   t.match((await post({ ...body, classifier: 'forest', trees: 0 })).json(), { status: 400 });
   t.match((await post({ ...body, classifier: 'boosted' })).json(), { status: 400 });
 });
+
+/** Until build:base-model's network replaces the committed default model (a filter bank), base 'nuclei' cannot run. */
+const NEEDS_NETWORK_DEFAULT = { todo: "the committed default model is not a network yet: base 'nuclei' answers 400" };
+
+t.test(
+  "POST /v1/models with base 'nuclei' fine-tunes the nuclei network at the given diameter",
+  NEEDS_NETWORK_DEFAULT,
+  async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/models',
+      headers: { authorization: writer },
+      payload: { ...body, name: 'nuclei-taught', base: 'nuclei', objectDiameter: 14 },
+    });
+    t.equal(res.statusCode, 201, res.body);
+    t.match(res.json(), {
+      name: 'nuclei-taught',
+      architecture: { classifier: 'network', base: /^[0-9a-f]{16}$/, objectDiameter: 14 },
+      metrics: { perClass: [{ className: 'background' }, { className: 'nucleus' }] },
+    });
+  },
+);
+
+t.test("base 'nuclei': objectDiameter out of range, or without that base, and filter-bank options → 400", async (t) => {
+  const post = (payload: object) =>
+    app.inject({ method: 'POST', url: '/v1/models', headers: { authorization: writer }, payload });
+  for (const objectDiameter of [1.5, 1001, '14']) {
+    const refused = await post({ ...body, base: 'nuclei', objectDiameter });
+    t.equal(refused.statusCode, 400, `objectDiameter ${objectDiameter}`);
+    t.match(refused.json(), { status: 400, field: 'objectDiameter' });
+  }
+  t.match((await post({ ...body, objectDiameter: 14 })).json(), {
+    status: 400,
+    field: 'objectDiameter',
+    detail: /an option of base: nuclei/,
+  });
+  t.match((await post({ ...body, base: 'nuclei', classifier: 'forest' })).json(), {
+    status: 400,
+    field: 'classifier',
+    detail: /'classifier' is an option of base: none/,
+  });
+  t.match((await post({ ...body, base: 'pretrained' })).json(), { status: 400, field: 'base' });
+});

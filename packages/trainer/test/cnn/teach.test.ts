@@ -1,0 +1,98 @@
+import { encodeModel, GraphBuilder } from '@platescale/onnx';
+import { classPlanes, loadModel, normalizeImage } from '@platescale/segmentation';
+import t from 'tap';
+import { decodeNetwork, encodeNetwork } from '../../src/cnn/export.js';
+import { fineTunedLayers } from '../../src/cnn/finetune.js';
+import { NUCLEI_NETWORK } from '../../src/cnn/nuclei.js';
+import { type StrokedImage, teachNetwork } from '../../src/cnn/teach.js';
+import { TrainingInputError } from '../../src/errors.js';
+import { discGrid, discStrokes } from '../fixtures/discs.js';
+import { randomNetwork, TINY_SPEC } from '../fixtures/networks.js';
+
+const SIDE = 48;
+const field = discGrid(SIDE, 12);
+
+const image = (over: Partial<StrokedImage> = {}): StrokedImage => ({
+  name: 'discs',
+  data: field.data,
+  width: SIDE,
+  height: SIDE,
+  labels: discStrokes(field.labels, SIDE),
+  diameter: 12,
+  ...over,
+});
+
+/** Share of stroked pixels the model gives the stroked class. */
+async function strokeAccuracy(bytes: Uint8Array, labels: Uint8Array): Promise<number> {
+  const model = await loadModel('m', bytes);
+  const planes = await classPlanes(model, [normalizeImage(field.data, SIDE, SIDE)], SIDE, SIDE, 12);
+  await model.session.release();
+  let right = 0;
+  let all = 0;
+  for (let i = 0; i < labels.length; i++) {
+    if (!labels[i]) continue;
+    let best = 0;
+    for (let c = 1; c < 3; c++) if (planes[c]![i]! > planes[best]![i]!) best = c;
+    all++;
+    if (best === labels[i]! - 1) right++;
+  }
+  return right / all;
+}
+
+t.test('fine-tuning adapts the last full-resolution convolutions and the head', async (t) => {
+  t.same(fineTunedLayers(randomNetwork(1)), ['dec0_0', 'logits']);
+  const deeper = { ...randomNetwork(1), spec: { ...TINY_SPEC, decoderConvs: 2 } };
+  t.same(fineTunedLayers(deeper), ['dec0_0', 'dec0_1', 'logits']);
+  t.same(fineTunedLayers({ ...randomNetwork(1), spec: NUCLEI_NETWORK }), ['dec0_0', 'logits']);
+});
+
+t.test(
+  'teaching changes only the tail layers, keeps the frozen ones bit for bit, and learns the strokes',
+  async (t) => {
+    const base = randomNetwork(2);
+    const baseBytes = encodeNetwork(base);
+    const opts = { steps: 60, learningRate: 0.01, distillation: 0.3 };
+    const { model, bytes, diameters } = await teachNetwork(baseBytes, [image()], opts, { objects: 'Cells' });
+    t.same(diameters, [12], 'the given diameter is used');
+    const tuned = new Set(fineTunedLayers(base));
+    for (const [name, w] of Object.entries(base.weights)) {
+      const after = model.weights[name]!;
+      if (tuned.has(name)) t.notSame(after.kernel, w.kernel, `${name} changed`);
+      else {
+        t.same(after.kernel, w.kernel, `${name} kernel frozen`);
+        t.same(after.bias, w.bias, `${name} bias frozen`);
+      }
+    }
+    t.same(decodeNetwork(bytes)!.weights, model.weights, 'the bytes hold the taught weights');
+    t.equal(model.objects, 'Cells');
+    const before = await strokeAccuracy(baseBytes, image().labels);
+    const taught = await strokeAccuracy(bytes, image().labels);
+    t.ok(taught > before + 0.3 && taught > 0.7, `stroked pixels right: ${before.toFixed(2)} → ${taught.toFixed(2)}`);
+    const again = await teachNetwork(baseBytes, [image()], opts, { objects: 'Cells' });
+    t.same(Buffer.from(again.bytes), Buffer.from(bytes), 'deterministic');
+  },
+);
+
+t.test(
+  'without a diameter it is estimated from the image; an empty image or a non-network base is refused',
+  async (t) => {
+    const baseBytes = encodeNetwork(randomNetwork(2));
+    const opts = { steps: 1, learningRate: 0.01, distillation: 0.3 };
+    const { diameters } = await teachNetwork(baseBytes, [image({ diameter: undefined })], opts);
+    t.ok(Math.abs(diameters[0]! / 12 - 1) < 0.2, `estimated ${diameters[0]!.toFixed(1)} px`);
+    const empty = image({ diameter: undefined, data: new Float32Array(SIDE * SIDE).fill(0.2), name: 'blank' });
+    await t.rejects(teachNetwork(baseBytes, [empty], opts), {
+      constructor: TrainingInputError,
+      field: 'objectDiameter',
+      message: /no nucleus found in 'blank'/,
+    });
+    const g = new GraphBuilder('identity');
+    const x = g.input('x', 'float32', [1, 1, 'H', 'W']);
+    g.output(g.node('Identity', [x])[0]!, 'float32', [1, 1, 'H', 'W']);
+    await t.rejects(teachNetwork(encodeModel(g.build()), [image()], opts), {
+      constructor: TrainingInputError,
+      field: 'base',
+      message: /not a network model/,
+    });
+  },
+);
