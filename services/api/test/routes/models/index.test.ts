@@ -182,27 +182,20 @@ t.test('POST /v1/models with classifier forest trains a random forest the previe
   t.match((await post({ ...body, classifier: 'boosted' })).json(), { status: 400 });
 });
 
-/** Until build:base-model's network replaces the committed default model (a filter bank), base 'nuclei' cannot run. */
-const NEEDS_NETWORK_DEFAULT = { todo: "the committed default model is not a network yet: base 'nuclei' answers 400" };
-
-t.test(
-  "POST /v1/models with base 'nuclei' fine-tunes the nuclei network at the given diameter",
-  NEEDS_NETWORK_DEFAULT,
-  async (t) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/models',
-      headers: { authorization: writer },
-      payload: { ...body, name: 'nuclei-taught', base: 'nuclei', objectDiameter: 14 },
-    });
-    t.equal(res.statusCode, 201, res.body);
-    t.match(res.json(), {
-      name: 'nuclei-taught',
-      architecture: { classifier: 'network', base: /^[0-9a-f]{16}$/, objectDiameter: 14 },
-      metrics: { perClass: [{ className: 'background' }, { className: 'nucleus' }] },
-    });
-  },
-);
+t.test("POST /v1/models with base 'nuclei' fine-tunes the nuclei network at the given diameter", async (t) => {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/models',
+    headers: { authorization: writer },
+    payload: { ...body, name: 'nuclei-taught', base: 'nuclei', objectDiameter: 14 },
+  });
+  t.equal(res.statusCode, 201, res.body);
+  t.match(res.json(), {
+    name: 'nuclei-taught',
+    architecture: { classifier: 'network', base: /^[0-9a-f]{16}$/, objectDiameter: 14 },
+    metrics: { perClass: [{ className: 'background' }, { className: 'nucleus' }] },
+  });
+});
 
 t.test("base 'nuclei': objectDiameter out of range, or without that base, and filter-bank options → 400", async (t) => {
   const post = (payload: object) =>
