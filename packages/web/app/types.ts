@@ -65,6 +65,9 @@ export interface ImageResult extends Measures {
   field: number;
   ok: boolean;
   cellCount: number | null;
+  /** Nucleus diameter (px) the field was segmented at, given (job/experiment) or estimated from it. */
+  objectDiameter: number | null;
+  diameterSource: 'given' | 'estimated' | 'default' | null;
   error: string | null;
   seconds: number | null;
 }

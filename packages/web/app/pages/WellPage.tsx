@@ -107,6 +107,11 @@ export function WellPage({ jobId, plate, well }: { jobId: string; plate: string;
                       <>
                         · <span data-testid="field-count">{f.cellCount}</span> cells · mean area{' '}
                         {formatNumber(f.meanArea)} px²
+                        {f.objectDiameter !== null && (
+                          <span title={`nucleus diameter ${f.diameterSource ?? ''}`}>
+                            {' · '}⌀ {formatNumber(f.objectDiameter)} px{f.diameterSource === 'given' ? ' (given)' : ''}
+                          </span>
+                        )}
                         {' · '}
                         <button
                           type="button"
