@@ -13,16 +13,17 @@ export {
   type WellDesign,
   type WellRole,
 } from './layout.js';
-export { type Nucleus, placeNuclei } from './nuclei.js';
+export { type Harmonic, type Nucleus, placeNuclei } from './nuclei.js';
 export {
   fieldCount,
   type GroundTruth,
   type GroundTruthField,
   imageFileName,
+  maskFileName,
   type PlateOptions,
   plateMapOf,
   SYNTHETIC_CHANNELS,
   writePlate,
 } from './plate.js';
 export { createRandom, deriveSeed, type Random } from './random.js';
-export { encodeTiff, type TiffCompression } from './tiff.js';
+export { encodeLabels, encodeTiff, type TiffCompression } from './tiff.js';

@@ -4,7 +4,7 @@ import { SyntheticError } from './errors.js';
 import { type BitDepth, renderField } from './field.js';
 import { type DesignOptions, designPlate, type WellDesign, type WellRole } from './layout.js';
 import { createRandom, deriveSeed } from './random.js';
-import { encodeTiff, type TiffCompression } from './tiff.js';
+import { encodeLabels, encodeTiff, type TiffCompression } from './tiff.js';
 
 /** Channel names of the files, by `w` index: w1 nuclei/DNA, w2 the second (cell) stain. */
 export const SYNTHETIC_CHANNELS = ['DNA', 'CellStain'] as const;
@@ -20,8 +20,12 @@ export interface PlateOptions {
   compression?: TiffCompression;
   /** Coefficient of variation of the per-field nuclei count around the well's expected value (default 0.1). */
   countCv?: number;
-  /** Fraction of nuclei in touching pairs (default 0.06). */
+  /** Fraction of nuclei in touching clumps (default 0.3). */
   touchingFraction?: number;
+  /** Median nucleus radius of the experiment, px (default 7 at 512²); sizes spread lognormally around it. */
+  nucleusRadius?: number;
+  /** Also write each field's ground-truth instance labels, `masks/<plate>_<well>_s<site>_labels.png` (16-bit). */
+  masks?: boolean;
   design?: DesignOptions;
   /** Only these wells (e.g. a quick test); default all 96. */
   wells?: string[];
@@ -34,6 +38,8 @@ export interface GroundTruthField {
   trueCount: number;
   /** File names in channel order (w1, w2). */
   files: string[];
+  /** With `masks`: the 16-bit label PNG (0 background, nuclei 1..trueCount), relative to the plate directory. */
+  mask?: string;
 }
 
 export interface GroundTruth {
@@ -66,6 +72,11 @@ export function imageFileName(plate: string, well: string, field: number, channe
   return `${plate}_${well}_s${field + 1}_w${channel + 1}.tif`;
 }
 
+/** Where `writePlate({ masks: true })` puts a field's label image, relative to the plate directory. */
+export function maskFileName(plate: string, well: string, field: number): string {
+  return `masks/${plate}_${well}_s${field + 1}_labels.png`;
+}
+
 /** The nuclei count of one field: drawn around the well's expected value, deterministic per (seed, well, field). */
 export function fieldCount(seed: number, plate: string, design: WellDesign, field: number, cv: number): number {
   const random = createRandom(deriveSeed(seed, plate, design.well, field, 'count'));
@@ -90,7 +101,7 @@ export async function writePlate(dir: string, opts: PlateOptions = {}): Promise<
   const design = designPlate(opts.design);
   const wanted = opts.wells ? new Set(opts.wells) : undefined;
   const wells = design.wells.filter((w) => !wanted || wanted.has(w.well));
-  await mkdir(dir, { recursive: true });
+  await mkdir(opts.masks ? join(dir, 'masks') : dir, { recursive: true });
 
   const fields: GroundTruthField[] = [];
   const pending = new Set<Promise<void>>();
@@ -104,15 +115,18 @@ export async function writePlate(dir: string, opts: PlateOptions = {}): Promise<
         bitDepth,
         stainLevel: well.stainLevel,
         ...(opts.touchingFraction === undefined ? {} : { touchingFraction: opts.touchingFraction }),
+        ...(opts.nucleusRadius === undefined ? {} : { meanRadius: opts.nucleusRadius }),
       });
       const files = rendered.channels.map((_, c) => imageFileName(plate, well.well, field, c));
-      fields.push({ well: well.well, field, trueCount: rendered.count, files });
-      const write = Promise.all(
-        rendered.channels.map(async (pixels, c) => {
+      const mask = opts.masks ? maskFileName(plate, well.well, field) : undefined;
+      fields.push({ well: well.well, field, trueCount: rendered.count, files, ...(mask ? { mask } : {}) });
+      const write = Promise.all([
+        ...rendered.channels.map(async (pixels, c) => {
           const tiff = await encodeTiff(pixels, size, size, bitDepth, opts.compression);
           await writeFile(join(dir, files[c]!), tiff);
         }),
-      ).then(() => {
+        ...(mask ? [encodeLabels(rendered.labels, size, size).then((png) => writeFile(join(dir, mask), png))] : []),
+      ]).then(() => {
         pending.delete(write);
       });
       pending.add(write);

@@ -16,3 +16,11 @@ export function encodeTiff(
     .tiff({ compression, ...(compression === 'none' ? {} : { predictor: 'horizontal' as const }) })
     .toBuffer();
 }
+
+/** Encodes an instance label image (0 background, objects 1..N) as a 16-bit greyscale PNG; labels deflate well. */
+export function encodeLabels(labels: Uint16Array, width: number, height: number): Promise<Buffer> {
+  return sharp(labels, { raw: { width, height, channels: 1 } })
+    .toColourspace('grey16')
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseImageName } from '@platescale/shared';
 import sharp from 'sharp';
 import t from 'tap';
-import { type GroundTruth, plateMapOf, writePlate } from '../src/plate.js';
+import { type GroundTruth, maskFileName, plateMapOf, writePlate } from '../src/plate.js';
 
 const wells = ['A01', 'C07', 'H12'];
 
@@ -63,4 +63,32 @@ t.test('plateMapOf lists every written well with its plate', async (t) => {
     { plate: 'P2', well: 'A01', treatment: 'DMSO', dose: 0, unit: 'uM', role: 'negative_control' },
     { plate: 'P2', well: 'B02', treatment: 'compoundA', dose: truth.doses[0], unit: 'uM', role: 'sample' },
   ]);
+});
+
+t.test('with masks, every field gets its 16-bit label image holding exactly trueCount nuclei', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'synthetic-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const truth = await writePlate(dir, { plate: 'P3', size: 256, fields: 2, wells: ['A01', 'H12'], masks: true });
+  t.equal(truth.fields.length, 4);
+  for (const f of truth.fields) {
+    t.equal(f.mask, maskFileName('P3', f.well, f.field));
+    const meta = await sharp(join(dir, f.mask!)).metadata();
+    t.match(meta, { format: 'png', channels: 1, depth: 'ushort' });
+    const { data, info } = await sharp(join(dir, f.mask!))
+      .toColourspace('grey16')
+      .raw({ depth: 'ushort' })
+      .toBuffer({ resolveWithObject: true });
+    t.match(info, { width: 256, height: 256, channels: 1 });
+    const labels = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+    const present = new Set(labels);
+    present.delete(0);
+    t.equal(present.size, f.trueCount, `${f.mask} holds ${f.trueCount} nuclei`);
+    t.equal(
+      labels.reduce((a, b) => Math.max(a, b), 0),
+      f.trueCount,
+      'labelled 1..trueCount',
+    );
+  }
+  const without = await writePlate(join(dir, 'plain'), { plate: 'P3', size: 256, fields: 1, wells: ['A01'] });
+  t.equal(without.fields[0]?.mask, undefined, 'no masks unless asked');
 });

@@ -57,7 +57,9 @@ async function segmenterCount(dir: string, model: Uint8Array) {
   const held = syntheticField(11);
   const channel = { name: 'DNA', data: held.image.planes.data };
   const seg = await segmentImageSet(loaded, channel, [channel], 192, 192, DEFAULT_SEGMENT_OPTIONS);
-  return { loaded, count: seg.table.count, truth: held.field.count };
+  // Nuclei pressed against a neighbour: a pixel classifier may merge each with its partner.
+  const clumped = held.field.nuclei.filter((n, i) => n.touches !== undefined && n.touches < i).length;
+  return { loaded, count: seg.table.count, truth: held.field.count, clumped };
 }
 
 t.test('a fresh onnxruntime with no project code loads and runs the file', async (t) => {
@@ -77,9 +79,9 @@ t.test('the graph computes what the trainer measured: the classifier on the bank
 });
 
 t.test('the segmenter runs the model unchanged and counts the held-out nuclei', async (t) => {
-  const { loaded, count, truth } = await segmenterCount(t.testdir(), bytes);
+  const { loaded, count, truth, clumped } = await segmenterCount(t.testdir(), bytes);
   t.match(loaded, { output: 'probability', threshold: 0.5, halo: 32, channels: 1, objects: 'Nuclei' });
-  t.ok(Math.abs(count - truth) <= 2, `${count} objects for ${truth} nuclei`);
+  t.ok(Math.abs(count - truth) <= 2 + clumped, `${count} objects for ${truth} nuclei (${clumped} in clumps)`);
 });
 
 t.test('every class layout exports the classifier the trainer measured (softmax, two-class sigmoid)', async (t) => {
@@ -168,6 +170,6 @@ t.test('the forest model loads in a bare onnxruntime and the segmenter counts wi
   });
   const model = encodePixelClassifier(trained.classifier);
   t.same(runInBareOnnxruntime(t.testdir(), model), BARE_RUN);
-  const { count, truth } = await segmenterCount(t.testdir(), model);
-  t.ok(Math.abs(count - truth) <= 2, `${count} objects for ${truth} nuclei`);
+  const { count, truth, clumped } = await segmenterCount(t.testdir(), model);
+  t.ok(Math.abs(count - truth) <= 2 + clumped, `${count} objects for ${truth} nuclei (${clumped} in clumps)`);
 });
