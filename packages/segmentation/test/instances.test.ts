@@ -9,6 +9,8 @@ const options: InstanceOptions = {
   maxAreaFraction: 30,
   maxHoleFraction: 0.5,
   clearBorder: false,
+  seedProbability: 0.5,
+  seedDynamicFraction: 0,
 };
 
 /** Class planes of discs: interior inside, a one-pixel boundary ring (probability 0.9) at the edge. */
