@@ -15,7 +15,7 @@ t.test('SIGKILL mid-job, restart: the job finishes, every image once, one event,
   t.teardown(() => receiver.close());
   const plate = await writeSmallPlate(s, { wells: 24, fields: 4 });
 
-  const first = await startServing(s.env());
+  const first = await startServing(s.env(), 'cli');
   t.teardown(() => first.kill());
   await ok(first.url, s.key, 'POST', '/v1/experiments', experimentBody(plate));
   const hook = await ok<{ secret: string }>(first.url, s.key, 'POST', '/v1/webhooks', {
@@ -34,7 +34,7 @@ t.test('SIGKILL mid-job, restart: the job finishes, every image once, one event,
   t.ok(mid.progress.succeeded < plate.imageSets, 'images were left to do');
 
   const restarted = performance.now();
-  const second = await startServing(s.env());
+  const second = await startServing(s.env(), 'cli');
   t.teardown(() => second.stop());
   const listening = performance.now();
   const done = await waitForJob(() => second.url, s.key, jobId);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../../src/main.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/serve.ts', import.meta.url));
 
 export interface ServingProcess {
   child: ChildProcess;
@@ -16,11 +17,16 @@ export interface ServingProcess {
 }
 
 /**
- * `platescale serve --port 0` in a process of its own (API, local engine, worker pool, webhook dispatcher): the
- * serving process a deployment runs, started the way an operator starts it. Resolves once it listens.
+ * A serving process of its own (API, local engine, worker pool, webhook dispatcher). `cli`: `platescale serve
+ * --port 0`, started the way an operator starts it; `instrumented`: the same platform with the segmenter's invoke
+ * logged and faults injected as the environment says (fixtures/serve.ts). Resolves once it listens.
  */
-export function startServing(env: NodeJS.ProcessEnv, args: string[] = []): Promise<ServingProcess> {
-  const child = spawn(process.execPath, ['--import=tsx', MAIN, 'serve', '--port', '0', ...args], {
+export function startServing(
+  env: NodeJS.ProcessEnv,
+  entry: 'cli' | 'instrumented' = 'instrumented',
+): Promise<ServingProcess> {
+  const args = entry === 'cli' ? [MAIN, 'serve', '--port', '0'] : [FIXTURE];
+  const child = spawn(process.execPath, ['--import=tsx', ...args], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
