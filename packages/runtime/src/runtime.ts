@@ -53,6 +53,8 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Wraps the local engine's segmenter invoke (the worker pool, or the emulator): fault-injection tests. */
   wrapSegmenter?: (invoke: LambdaHandler) => LambdaHandler;
+  /** The segmenter pool's worker module (default the real one): fault-injection tests wrap it to crash workers. */
+  segmenterWorker?: URL;
 }
 
 /**
@@ -83,7 +85,14 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     let segmenter = remote[LOCAL_FUNCTIONS.SegmenterFunctionArn];
     let poolSize = remoteSegmenters;
     if (!segmenter) {
-      const pool = createSegmenterPool({ ...env, PLATESCALE_HOME: config.home }, config.WORKERS);
+      const pool = createSegmenterPool(
+        { ...env, PLATESCALE_HOME: config.home },
+        {
+          threads: config.WORKERS,
+          ...(config.SEGMENTER_WORKER_HEAP_MB ? { maxHeapMb: config.SEGMENTER_WORKER_HEAP_MB } : {}),
+          ...(opts.segmenterWorker ? { filename: opts.segmenterWorker } : {}),
+        },
+      );
       closers.push(() => pool.close());
       segmenter = pool.invoke;
       poolSize = pool.threads;

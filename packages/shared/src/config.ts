@@ -65,6 +65,13 @@ export const EnvSchema = Type.Object({
     minimum: 1,
     description: 'Images with more pixels fail their item unread (decompression-bomb guard)',
   }),
+  SEGMENTER_WORKER_HEAP_MB: Type.Optional(
+    Type.Integer({
+      minimum: 16,
+      description:
+        "Old-generation heap limit of each segmenter worker thread (MB): a runaway batch then kills its worker, not the process (default: Node's)",
+    }),
+  ),
   EXPERIMENT_CACHE_TTL_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
   API_RATE_LIMIT_PER_MINUTE: Type.Integer({
     default: 6000,
@@ -122,6 +129,7 @@ const INTEGER_KEYS = new Set([
   'MAX_CONCURRENCY_CAP',
   'MAX_BATCH_SIZE',
   'SEGMENTER_MAX_PIXELS',
+  'SEGMENTER_WORKER_HEAP_MB',
   'EXPERIMENT_CACHE_TTL_SECONDS',
   'API_RATE_LIMIT_PER_MINUTE',
   'API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE',

@@ -10,11 +10,15 @@ export interface Platform {
 
 /** The whole platform in this process: runtime (database, cache, objects, engine + worker pool, bus) + the HTTP API. */
 export async function startPlatform(
-  opts: { host?: string; port?: number; logger?: boolean } & Pick<RuntimeOptions, 'env' | 'wrapSegmenter'>,
+  opts: { host?: string; port?: number; logger?: boolean } & Pick<
+    RuntimeOptions,
+    'env' | 'wrapSegmenter' | 'segmenterWorker'
+  >,
 ) {
   const runtime = await createRuntime({
     ...(opts.env ? { env: opts.env } : {}),
     ...(opts.wrapSegmenter ? { wrapSegmenter: opts.wrapSegmenter } : {}),
+    ...(opts.segmenterWorker ? { segmenterWorker: opts.segmenterWorker } : {}),
   });
   const { config } = runtime;
   try {
