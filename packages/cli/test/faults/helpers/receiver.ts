@@ -15,14 +15,14 @@ export interface Receiver {
   received: Received[];
   /** Down: every request is answered 503, as a receiver behind a load balancer with no healthy target. */
   down: boolean;
-  /** Requests answered 503 while down. */
-  refused: number;
+  /** The webhook-id of every request answered 503 while down. */
+  refused: string[];
   close(): Promise<void>;
 }
 
 /** A lab system's webhook endpoint on loopback (the serving processes run with WEBHOOK_ALLOW_LOCALHOST=true). */
 export async function startReceiver(): Promise<Receiver> {
-  const state = { received: [] as Received[], down: false, refused: 0 };
+  const state = { received: [] as Received[], down: false, refused: [] as string[] };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => {
@@ -30,7 +30,7 @@ export async function startReceiver(): Promise<Receiver> {
     });
     req.on('end', () => {
       if (state.down) {
-        state.refused++;
+        state.refused.push(String(req.headers['webhook-id']));
         res.writeHead(503).end();
         return;
       }
