@@ -55,6 +55,9 @@ async function openPostgres(url: string, schemaName: string): Promise<Database> 
     options: `-c search_path="${schemaName}"`,
     connectionTimeoutMillis: 5000,
   });
+  // An idle connection that Postgres (or the network) drops is an 'error' event on the pool; unheard, it would end
+  // the process at the first database restart. The pool discards that connection and opens a new one when asked.
+  pool.on('error', (err) => process.emitWarning(`idle database connection lost: ${err.message}`));
   const runner: SqlRunner = {
     async transaction(statements) {
       const client = await pool.connect();

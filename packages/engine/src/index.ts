@@ -12,6 +12,6 @@ export {
 export { FairScheduler } from './scheduler.js';
 export { createDurableCheckpointStore, type DurableStoreOptions } from './store/durable.js';
 export { createMemoryCheckpointStore } from './store/memory.js';
-export type { CheckpointStore, ChildRecord, ExecutionRecord } from './store/types.js';
+export type { CheckpointStore, ChildRecord, ExecutionRecord, Lease } from './store/types.js';
 export { functionNameOf } from './task.js';
-export { createLocalWorkflow, type LocalWorkflow, type LocalWorkflowOptions } from './workflow.js';
+export { createLocalWorkflow, isDeadOwner, type LocalWorkflow, type LocalWorkflowOptions } from './workflow.js';

@@ -1,4 +1,5 @@
-import { availableParallelism } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ExecutionDescription, HistoryEvent, MapRunDescription, ObjectStore, Workflow } from '@platescale/shared';
 import { ValidationError } from '@platescale/shared';
@@ -11,7 +12,7 @@ import { asStatesError, runMachine } from './interpreter.js';
 import type { MapRun } from './map/map-run.js';
 import { FairScheduler } from './scheduler.js';
 import { createMemoryCheckpointStore } from './store/memory.js';
-import type { CheckpointStore, ExecutionRecord } from './store/types.js';
+import type { CheckpointStore, ExecutionRecord, Lease } from './store/types.js';
 
 export interface LocalWorkflowOptions {
   /** The ASL definition: a parsed object, JSON/YAML text, or a path to a .json/.yaml file. */
@@ -38,17 +39,29 @@ export interface LocalWorkflowOptions {
   checkpoints?: CheckpointStore;
   /** Called when checkpointing fails inside a running execution (the execution goes on). */
   onError?: (err: unknown) => void;
+  /**
+   * How long this process holds an execution it drives without renewing (default 15 s). It renews every third of
+   * that and adopts, at the same pace, RUNNING executions whose holder stopped renewing: processes sharing a
+   * checkpoint database run each execution once, and the survivors take over a killed process's executions.
+   */
+  leaseMs?: number;
+  /** This process's name on its leases (default `<host>/<pid>/<random>`; see `isDeadOwner`). */
+  owner?: string;
 }
 
 export interface LocalWorkflow extends Workflow {
   readonly stateMachineArn: string;
   readonly definition: StateMachineDef;
   readonly scheduler: FairScheduler;
-  /** Continues every RUNNING execution of this state machine found in the checkpoint store. */
+  /**
+   * Continues every RUNNING execution of this state machine that no live process holds, and from then on keeps
+   * adopting those whose holder stops renewing its lease.
+   */
   resumeAll(): Promise<string[]>;
   /** Resolves with the description once the execution is no longer RUNNING. */
   wait(executionArn: string): Promise<ExecutionDescription>;
-  /** Stops driving executions without recording an end, so that a later resumeAll() continues them. */
+  /** Stops driving executions without recording an end and lets go of their leases, so that another process (or a
+   * later resumeAll()) continues them. */
   close(): Promise<void>;
 }
 
@@ -59,6 +72,28 @@ interface Live {
   abort: AbortController;
   done: Promise<void>;
   redriving: boolean;
+  /** This process runs it (and holds its lease); otherwise the record is a read of the store, refreshed on use. */
+  driving: boolean;
+}
+
+const DEFAULT_LEASE_MS = 15_000;
+
+/**
+ * A lease owner of this host whose process is gone: `<host>/<pid>/<nonce>` with a pid that no longer exists, or
+ * with this very pid but another nonce (this process's previous life, e.g. pid 1 of a restarted container). Such
+ * executions are adopted at once instead of after the lease expires.
+ */
+export function isDeadOwner(owner: string, self: string): boolean {
+  const [host, pid, nonce] = owner.split('/');
+  const [myHost, myPid, myNonce] = self.split('/');
+  if (host !== myHost || !pid || !nonce) return false;
+  if (pid === myPid) return nonce !== myNonce;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** StartExecution's name rule: 1-80 characters, no whitespace, brackets, wildcards, punctuation or controls. */
@@ -86,8 +121,26 @@ export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
   };
   const live = new Map<string, Live>();
   let closing = false;
+  const owner = opts.owner ?? `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  const lease: Lease = { owner, ttlMs: opts.leaseMs ?? DEFAULT_LEASE_MS };
+  let renewal: NodeJS.Timeout | undefined;
+  let adopting = false;
 
-  const save = (exec: Live) => store.saveExecution(exec.record);
+  /** Another process adopted or stopped the execution: stop driving it here without recording anything. */
+  function lose(exec: Live): void {
+    exec.driving = false;
+    exec.abort.abort();
+  }
+
+  /** Map Run counters go into the checkpoint, for describe in other processes and after a restart. */
+  function snapshot(exec: Live): void {
+    if (exec.mapRuns.length > 0) exec.record.mapRunSnapshots = exec.mapRuns.map((r) => r.describe());
+  }
+
+  /** Checkpoints an execution this process drives; a fenced-off write means the execution is no longer ours. */
+  async function save(exec: Live): Promise<void> {
+    if (!(await store.saveExecution(exec.record, lease))) lose(exec);
+  }
 
   function topLevel(exec: Live): TopLevel {
     return {
@@ -125,6 +178,8 @@ export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
   }
 
   function drive(exec: Live, startAt: string, input: unknown): void {
+    exec.driving = true;
+    startBeating();
     const r = exec.record;
     const ctx: RunContext = {
       services,
@@ -148,14 +203,18 @@ export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
         if (closing || exec.abort.signal.aborted) return;
         Object.assign(r, { status: 'SUCCEEDED', output, position: null, stopDate: services.now().toISOString() });
         exec.history.add('ExecutionSucceeded', { output: JSON.stringify(output) });
+        snapshot(exec);
         await save(exec).catch(onError);
+        exec.driving = false;
       },
       async (err: unknown) => {
         if (closing || exec.abort.signal.aborted) return;
         const f = asStatesError(err);
         Object.assign(r, { status: 'FAILED', error: f.error, cause: f.cause, stopDate: services.now().toISOString() });
         exec.history.add('ExecutionFailed', { error: f.error, cause: f.cause });
+        snapshot(exec);
         await save(exec).catch(onError);
+        exec.driving = false;
       },
     );
   }
@@ -168,17 +227,72 @@ export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
       abort: new AbortController(),
       done: Promise.resolve(),
       redriving: record.redriveCount > 0,
+      driving: false,
     };
     live.set(record.executionArn, exec);
     return exec;
   }
 
+  /** The execution as this process drives it, or as the store has it now (another process may drive it). */
   async function find(arn: string): Promise<Live> {
     const hit = live.get(arn);
-    if (hit) return hit;
+    if (hit?.driving) return hit;
     const record = await store.loadExecution(arn);
     if (!record || record.stateMachineArn !== stateMachineArn) throw new ExecutionNotFoundError(arn);
-    return newLive(record);
+    if (!hit) return newLive(record);
+    // Live Map Run counters from an earlier drive here describe this record only while nobody changed it since.
+    if (record.status !== hit.record.status || record.redriveCount !== hit.record.redriveCount) hit.mapRuns = [];
+    hit.record = record;
+    return hit;
+  }
+
+  /** Drives the executions this process just claimed. */
+  function adopt(records: ExecutionRecord[]): Promise<string[]> {
+    return Promise.all(
+      records.map(async (record) => {
+        // Our own lease ran out (a long pause) and nobody took it: the claim renewed it, we drive it already.
+        if (live.get(record.executionArn)?.driving) return [];
+        const exec = live.get(record.executionArn) ?? newLive(record);
+        await exec.done;
+        exec.record = record;
+        exec.abort = new AbortController();
+        if (!record.position) {
+          Object.assign(record, { status: 'FAILED', error: States.Runtime, cause: 'no resume point was checkpointed' });
+          await save(exec);
+          return [];
+        }
+        drive(exec, record.position.state, record.position.input);
+        return [record.executionArn];
+      }),
+    ).then((arns) => arns.flat());
+  }
+
+  /** One beat: renew what this process drives (with fresh Map Run counters for other processes), adopt orphans. */
+  async function beat(): Promise<void> {
+    for (const exec of live.values()) {
+      if (!exec.driving || exec.record.status !== 'RUNNING') continue;
+      snapshot(exec);
+      await save(exec);
+    }
+    if (adopting && !closing) await adopt(await claim());
+  }
+
+  const claim = () => store.claimRunning(stateMachineArn, lease, (o) => isDeadOwner(o, owner));
+
+  /** Leases are renewed from the first execution this process drives; orphans are adopted after resumeAll(). */
+  function startBeating(): void {
+    if (renewal || closing) return;
+    let beating = false;
+    renewal = setInterval(() => {
+      if (beating) return;
+      beating = true;
+      beat()
+        .catch(onError)
+        .finally(() => {
+          beating = false;
+        });
+    }, lease.ttlMs / 3);
+    renewal.unref();
   }
 
   const workflow: LocalWorkflow = {
@@ -220,7 +334,9 @@ export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
 
     async mapRuns(executionArn) {
       const exec = await find(executionArn);
-      if (exec.mapRuns.length > 0) return exec.mapRuns.map((r) => r.describe());
+      // Live counters while this process drives it, or once it ended here; a checkpoint's while another drives it.
+      const here = exec.driving || exec.record.status !== 'RUNNING';
+      if (exec.mapRuns.length > 0 && here) return exec.mapRuns.map((r) => r.describe());
       return exec.record.mapRunSnapshots.map(reviveMapRun);
     },
 
@@ -239,7 +355,9 @@ export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
         cause: stopOpts.cause,
       });
       exec.history.add('ExecutionAborted', { error: stopOpts.error, cause: stopOpts.cause });
-      await save(exec);
+      exec.driving = false;
+      // Unconditional: the process driving it (this one or another) finds its lease gone and stops.
+      await store.saveExecution(exec.record);
     },
 
     async redrive(executionArn) {
@@ -257,39 +375,37 @@ export function createLocalWorkflow(opts: LocalWorkflowOptions): LocalWorkflow {
       Object.assign(r, { status: 'RUNNING', redriveCount: r.redriveCount + 1, redriveDate: now });
       for (const k of ['stopDate', 'error', 'cause', 'output', 'caught'] as const) delete r[k];
       exec.history.add('ExecutionRedriven', { redriveCount: r.redriveCount });
-      await save(exec);
+      if (!(await store.saveExecution(r, { ...lease, takeOver: true }))) {
+        throw new ExecutionNotRedrivableError(executionArn, 'the execution is being redriven by another process');
+      }
       drive(exec, from.state, from.input);
     },
 
     async resumeAll() {
-      const resumed: string[] = [];
-      for (const record of await store.listRunning(stateMachineArn)) {
-        if (live.has(record.executionArn)) continue;
-        const exec = newLive(record);
-        if (!record.position) {
-          Object.assign(record, { status: 'FAILED', error: States.Runtime, cause: 'no resume point was checkpointed' });
-          await save(exec);
-          continue;
-        }
-        drive(exec, record.position.state, record.position.input);
-        resumed.push(record.executionArn);
-      }
+      adopting = true;
+      const resumed = await adopt(await claim());
+      startBeating();
       return resumed;
     },
 
     async wait(executionArn) {
-      const exec = await find(executionArn);
       for (;;) {
+        const exec = await find(executionArn);
         const done = exec.done;
         await done;
-        if (exec.done === done) return describeRecord(exec.record);
+        if (exec.done !== done) continue;
+        if (closing || exec.record.status !== 'RUNNING') return describeRecord(exec.record);
+        // Another process drives it: its checkpoints tell when it ends.
+        await delay(Math.min(1000, lease.ttlMs / 3));
       }
     },
 
     async close() {
       closing = true;
+      clearInterval(renewal);
       for (const exec of live.values()) exec.abort.abort();
       await Promise.all([...live.values()].map((e) => e.done.catch(() => undefined)));
+      await store.releaseAll(owner).catch(onError);
     },
   };
   return workflow;

@@ -38,6 +38,12 @@ export interface Runtime {
   objects: ObjectStore;
   events: EventBus;
   workflow: Workflow;
+  /**
+   * Goes to work once every subscriber of the bus is in place (the API's webhook dispatcher included): sends the
+   * completion events a crash left in the outbox, then continues the executions no live process holds and keeps
+   * adopting those of processes that die (local engine).
+   */
+  start(): Promise<void>;
   /** Stops the worker pool and the engine, waits for event deliveries, closes connections. */
   close(): Promise<void>;
 }
@@ -45,6 +51,10 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** The environment to configure from (default process.env); segmenter workers get the same one. */
   env?: NodeJS.ProcessEnv;
+  /** Wraps the local engine's segmenter invoke (the worker pool, or the emulator): fault-injection tests. */
+  wrapSegmenter?: (invoke: LambdaHandler) => LambdaHandler;
+  /** The segmenter pool's worker module (default the real one): fault-injection tests wrap it to crash workers. */
+  segmenterWorker?: URL;
 }
 
 /**
@@ -75,7 +85,14 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     let segmenter = remote[LOCAL_FUNCTIONS.SegmenterFunctionArn];
     let poolSize = remoteSegmenters;
     if (!segmenter) {
-      const pool = createSegmenterPool({ ...env, PLATESCALE_HOME: config.home }, config.WORKERS);
+      const pool = createSegmenterPool(
+        { ...env, PLATESCALE_HOME: config.home },
+        {
+          threads: config.WORKERS,
+          ...(config.SEGMENTER_WORKER_HEAP_MB ? { maxHeapMb: config.SEGMENTER_WORKER_HEAP_MB } : {}),
+          ...(opts.segmenterWorker ? { filename: opts.segmenterWorker } : {}),
+        },
+      );
       closers.push(() => pool.close());
       segmenter = pool.invoke;
       poolSize = pool.threads;
@@ -87,14 +104,16 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
         [LOCAL_FUNCTIONS.ListImageSetsFunctionArn]: asLambda(createListImageSetsHandler({ objects })),
         [LOCAL_FUNCTIONS.AggregatorFunctionArn]: asLambda(createAggregateHandler({ db: database.db, objects, events })),
         ...remote,
-        [LOCAL_FUNCTIONS.SegmenterFunctionArn]: segmenter,
+        [LOCAL_FUNCTIONS.SegmenterFunctionArn]: opts.wrapSegmenter ? opts.wrapSegmenter(segmenter) : segmenter,
       },
       objects,
       poolSize,
       region: config.AWS_REGION,
       account: LOCAL_ACCOUNT_ID,
-      // Executions and per-batch results survive a crash: a restarted process resumes them below.
+      // Executions and per-batch results survive a crash: a restarted process, or another process on the same
+      // database, resumes them (start()); leases make sure only one process drives each execution.
       checkpoints: createDurableCheckpointStore({ db: database.db, objects }),
+      leaseMs: config.ENGINE_LEASE_SECONDS * 1000,
     });
     const engine = local;
     closers.push(() => engine.close());
@@ -103,9 +122,6 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
 
   // Locally the bus delivers completion events to the same consumer an EventBridge rule targets on AWS.
   const unsubscribe = events.subscribe(createJobEventConsumer({ db: database.db }));
-  // Events a crash left in the outbox (results committed, event not yet sent) go out now.
-  await createOutboxPublisher({ db: database.db, events }).publishPending();
-  await local?.resumeAll();
 
   return {
     config,
@@ -114,6 +130,11 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     objects,
     events,
     workflow,
+    async start() {
+      // Events a crash left in the outbox (results committed, event not yet sent) go out now.
+      await createOutboxPublisher({ db: database.db, events }).publishPending();
+      await local?.resumeAll();
+    },
     async close() {
       for (const close of closers.reverse()) await close();
       unsubscribe();

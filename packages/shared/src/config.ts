@@ -65,6 +65,13 @@ export const EnvSchema = Type.Object({
     minimum: 1,
     description: 'Images with more pixels fail their item unread (decompression-bomb guard)',
   }),
+  SEGMENTER_WORKER_HEAP_MB: Type.Optional(
+    Type.Integer({
+      minimum: 16,
+      description:
+        "Old-generation heap limit of each segmenter worker thread (MB): a runaway batch then kills its worker, not the process (default: Node's)",
+    }),
+  ),
   EXPERIMENT_CACHE_TTL_SECONDS: Type.Integer({ default: 300, minimum: 1 }),
   API_RATE_LIMIT_PER_MINUTE: Type.Integer({
     default: 6000,
@@ -83,6 +90,12 @@ export const EnvSchema = Type.Object({
     description: 'Open progress streams (SSE) per API key and API process',
   }),
   API_BODY_LIMIT_BYTES: Type.Integer({ default: 1048576, minimum: 1024 }),
+  ENGINE_LEASE_SECONDS: Type.Number({
+    default: 15,
+    minimum: 0.3,
+    description:
+      "Local engine: how long a process holds an execution without renewing it; processes sharing a database adopt a dead one's executions after this",
+  }),
   WEBHOOK_RETRY_SCHEDULE_SECONDS: Type.String({
     default: '5,300,1800,7200,18000,36000,36000',
     pattern: '^\\d+(\\.\\d+)?(,\\d+(\\.\\d+)?)*$',
@@ -116,6 +129,7 @@ const INTEGER_KEYS = new Set([
   'MAX_CONCURRENCY_CAP',
   'MAX_BATCH_SIZE',
   'SEGMENTER_MAX_PIXELS',
+  'SEGMENTER_WORKER_HEAP_MB',
   'EXPERIMENT_CACHE_TTL_SECONDS',
   'API_RATE_LIMIT_PER_MINUTE',
   'API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE',
@@ -123,13 +137,16 @@ const INTEGER_KEYS = new Set([
   'API_BODY_LIMIT_BYTES',
 ]);
 
+const NUMBER_KEYS = new Set(['ENGINE_LEASE_SECONDS']);
+
 /** Parses the environment against EnvSchema; throws a ValidationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, unknown> = { WORKERS: availableParallelism() };
   for (const key of Object.keys(EnvSchema.properties)) {
     const v = env[key];
     if (v === undefined || v === '') continue;
-    raw[key] = INTEGER_KEYS.has(key) && /^-?\d+$/.test(v) ? Number(v) : v;
+    const numeric = (INTEGER_KEYS.has(key) && /^-?\d+$/.test(v)) || (NUMBER_KEYS.has(key) && /^\d+(\.\d+)?$/.test(v));
+    raw[key] = numeric ? Number(v) : v;
   }
   const withDefaults = Value.Default(EnvSchema, raw);
   const errors = [...Value.Errors(EnvSchema, withDefaults)];

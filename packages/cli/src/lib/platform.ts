@@ -1,5 +1,5 @@
 import { createApiKey, startServer } from '@platescale/api';
-import { createRuntime, type Runtime } from '@platescale/runtime';
+import { createRuntime, type Runtime, type RuntimeOptions } from '@platescale/runtime';
 import { ApiClient } from './api-client.js';
 
 export interface Platform {
@@ -9,8 +9,17 @@ export interface Platform {
 }
 
 /** The whole platform in this process: runtime (database, cache, objects, engine + worker pool, bus) + the HTTP API. */
-export async function startPlatform(opts: { env?: NodeJS.ProcessEnv; host?: string; port?: number; logger?: boolean }) {
-  const runtime = await createRuntime(opts.env ? { env: opts.env } : {});
+export async function startPlatform(
+  opts: { host?: string; port?: number; logger?: boolean } & Pick<
+    RuntimeOptions,
+    'env' | 'wrapSegmenter' | 'segmenterWorker'
+  >,
+) {
+  const runtime = await createRuntime({
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.wrapSegmenter ? { wrapSegmenter: opts.wrapSegmenter } : {}),
+    ...(opts.segmenterWorker ? { segmenterWorker: opts.segmenterWorker } : {}),
+  });
   const { config } = runtime;
   try {
     const server = await startServer(
@@ -25,6 +34,8 @@ export async function startPlatform(opts: { env?: NodeJS.ProcessEnv; host?: stri
       },
       { host: opts.host ?? config.HOST, port: opts.port ?? 0 },
     );
+    // Only now: the webhook dispatcher must be subscribed before events a crash left behind go out.
+    await runtime.start();
     return {
       runtime,
       url: server.url,

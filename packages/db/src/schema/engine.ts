@@ -27,6 +27,12 @@ export const engineExecutions = pgTable(
     mapRuns: jsonb('map_runs').$type<Record<string, string>>().notNull(),
     mapRunSnapshots: jsonb('map_run_snapshots').$type<MapRunDescription[]>().notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /**
+     * The process driving a RUNNING execution and until when it holds it: processes sharing the database drive
+     * each execution once, and adopt one whose owner stopped renewing (killed, partitioned).
+     */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [index('engine_executions_status_idx').on(t.stateMachineArn, t.status)],
 );

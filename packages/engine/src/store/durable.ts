@@ -1,8 +1,8 @@
 import type { Db } from '@platescale/db';
 import { tables } from '@platescale/db';
 import type { ObjectStore } from '@platescale/shared';
-import { and, eq } from 'drizzle-orm';
-import type { CheckpointStore, ChildRecord, ExecutionRecord } from './types.js';
+import { and, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { CheckpointStore, ChildRecord, ExecutionRecord, Lease } from './types.js';
 
 export interface DurableStoreOptions {
   db: Db;
@@ -13,6 +13,9 @@ export interface DurableStoreOptions {
 }
 
 const t = tables.engineExecutions;
+
+/** Lease ends are database time, so that processes with skewed clocks agree on who holds what. */
+const leaseEnd = (lease: Lease): SQL => sql`now() + ${Math.ceil(lease.ttlMs)}::int * interval '1 millisecond'`;
 
 /**
  * Checkpoints that survive the process: execution rows in the database, child results as objects. A child's
@@ -26,20 +29,47 @@ export function createDurableCheckpointStore(opts: DurableStoreOptions): Checkpo
     return `${prefix}${machine}/${name}/${mapRunId}/`;
   };
   return {
-    async saveExecution(r) {
-      const row = toRow(r);
-      await opts.db.insert(t).values(row).onConflictDoUpdate({ target: t.executionArn, set: row });
+    async saveExecution(r, lease) {
+      const held = lease && r.status === 'RUNNING';
+      const row = { ...toRow(r), leaseOwner: held ? lease.owner : null, leaseExpiresAt: held ? leaseEnd(lease) : null };
+      const fence = lease ? (lease.takeOver ? isNull(t.leaseOwner) : eq(t.leaseOwner, lease.owner)) : undefined;
+      const written = await opts.db
+        .insert(t)
+        .values(row)
+        .onConflictDoUpdate({ target: t.executionArn, set: row, ...(fence ? { setWhere: fence } : {}) })
+        .returning({ arn: t.executionArn });
+      return written.length > 0;
     },
     async loadExecution(arn) {
       const rows = await opts.db.select().from(t).where(eq(t.executionArn, arn));
       return rows[0] && fromRow(rows[0]);
     },
-    async listRunning(stateMachineArn) {
+    async claimRunning(stateMachineArn, lease, isDead) {
+      const running = and(eq(t.stateMachineArn, stateMachineArn), eq(t.status, 'RUNNING'));
+      const holders = await opts.db.selectDistinct({ owner: t.leaseOwner }).from(t).where(running);
+      const dead = holders.map((h) => h.owner).filter((o): o is string => o !== null && isDead(o));
+      // Row locks make the claim atomic: of two processes claiming at once, the second finds the lease taken.
       const rows = await opts.db
-        .select()
-        .from(t)
-        .where(and(eq(t.stateMachineArn, stateMachineArn), eq(t.status, 'RUNNING')));
+        .update(t)
+        .set({ leaseOwner: lease.owner, leaseExpiresAt: leaseEnd(lease) })
+        .where(
+          and(
+            running,
+            or(
+              isNull(t.leaseOwner),
+              lt(t.leaseExpiresAt, sql`now()`),
+              dead.length > 0 ? inArray(t.leaseOwner, dead) : undefined,
+            ),
+          ),
+        )
+        .returning();
       return rows.map(fromRow);
+    },
+    async releaseAll(owner) {
+      await opts.db
+        .update(t)
+        .set({ leaseExpiresAt: sql`now()` })
+        .where(and(eq(t.leaseOwner, owner), eq(t.status, 'RUNNING')));
     },
     async saveChild(arn, mapRunId, record) {
       await opts.objects.put(`${childPrefix(arn, mapRunId)}${record.index}.json`, JSON.stringify(record), {

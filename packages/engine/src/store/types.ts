@@ -40,12 +40,33 @@ export interface ExecutionRecord {
   mapRunSnapshots: MapRunDescription[];
 }
 
+/**
+ * Which process drives an execution: `owner` names the process, `ttlMs` how long the lease lasts unless renewed.
+ * `takeOver` claims an execution nobody holds (a redrive, from any process).
+ */
+export interface Lease {
+  owner: string;
+  ttlMs: number;
+  takeOver?: boolean;
+}
+
 /** Durable state of executions and child results. The in-memory store keeps nothing across processes. */
 export interface CheckpointStore {
-  saveExecution(record: ExecutionRecord): Promise<void>;
+  /**
+   * Writes the record. With a lease, only while this owner holds the execution (or, with `takeOver`, while nobody
+   * does): a RUNNING record renews the lease, a terminal one releases it; resolves false when the write was
+   * fenced off (another process adopted the execution, or stopped it). Without a lease the write is unconditional
+   * and releases the lease (StopExecution from any process).
+   */
+  saveExecution(record: ExecutionRecord, lease?: Lease): Promise<boolean>;
   loadExecution(executionArn: string): Promise<ExecutionRecord | undefined>;
-  /** RUNNING executions of `stateMachineArn`, to resume at startup. */
-  listRunning(stateMachineArn: string): Promise<ExecutionRecord[]>;
+  /**
+   * Leases and returns the RUNNING executions of `stateMachineArn` nobody holds: never leased, lease expired, or
+   * held by an owner `isDead` recognises (a process of this host that no longer exists).
+   */
+  claimRunning(stateMachineArn: string, lease: Lease, isDead: (owner: string) => boolean): Promise<ExecutionRecord[]>;
+  /** Ends every lease of `owner` now (graceful shutdown), so that another process adopts at once. */
+  releaseAll(owner: string): Promise<void>;
   saveChild(executionArn: string, mapRunId: string, record: ChildRecord): Promise<void>;
   loadChildren(executionArn: string, mapRunId: string): Promise<Map<number, ChildRecord>>;
 }

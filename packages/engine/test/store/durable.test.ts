@@ -37,20 +37,33 @@ t.test('execution records and child results round-trip through the database and 
     mapRuns: { Map: 'run-1' },
     mapRunSnapshots: [],
   };
-  await store.saveExecution(record);
+  const a = { owner: 'host-a/1/a', ttlMs: 60_000 };
+  const b = { owner: 'host-b/1/b', ttlMs: 60_000 };
+  t.equal(await store.saveExecution(record, a), true);
   t.same(await store.loadExecution(record.executionArn), record);
+  t.same(await store.claimRunning(record.stateMachineArn, b, () => false), [], 'a live lease is not claimed');
+  t.equal(await store.saveExecution(record, b), false, "another owner's write is fenced off");
   t.same(
-    (await store.listRunning(record.stateMachineArn)).map((r) => r.name),
+    (await store.claimRunning(record.stateMachineArn, b, (o) => o === a.owner)).map((r) => r.name),
     ['e1'],
+    'the lease of a dead owner is claimed',
   );
-  await store.saveExecution({
+  t.equal(await store.saveExecution(record, a), false, 'the old owner is fenced off');
+  await store.releaseAll(b.owner);
+  t.same(
+    (await store.claimRunning(record.stateMachineArn, a, () => false)).map((r) => r.name),
+    ['e1'],
+    'a released lease is claimed at once',
+  );
+  const done = {
     ...record,
-    status: 'SUCCEEDED',
+    status: 'SUCCEEDED' as const,
     position: null,
     output: { ok: true },
     stopDate: '2026-01-01T00:00:01.000Z',
-  });
-  t.same(await store.listRunning(record.stateMachineArn), []);
+  };
+  t.equal(await store.saveExecution(done, a), true);
+  t.same(await store.claimRunning(record.stateMachineArn, b, () => true), [], 'nothing RUNNING is left');
   t.same((await store.loadExecution(record.executionArn))?.output, { ok: true });
   for (let index = 0; index < 3; index++) {
     await store.saveChild(record.executionArn, 'run-1', {

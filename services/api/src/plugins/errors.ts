@@ -45,8 +45,25 @@ function fromValidation(err: FastifyError): ProblemBody {
   return problem(400, 'validation_failed', detail, field);
 }
 
+/** Connection-level failures (refused, reset, terminated, SQLSTATE class 08, shutdown 57P0x) anywhere in the chain. */
+const UNREACHABLE_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTCONN|08\w{3}|57P0[123])$/;
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+/** The database went away under the request (restart, failover, network): a retryable 503, not a 500. */
+export function unreachableDependency(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && UNREACHABLE_CODES.test(e.code)) return e.code;
+    if (typeof e.message === 'string' && UNREACHABLE_MESSAGES.test(e.message)) return e.message;
+  }
+  return undefined;
+}
+
 function toProblem(err: FastifyError | PlatescaleError | Error): ProblemBody {
   if ('validation' in err && err.validation) return fromValidation(err as FastifyError);
+  const unreachable = unreachableDependency(err);
+  if (unreachable)
+    return problem(503, 'database_unavailable', `the database is unreachable (${unreachable}); retry shortly`);
   if (err instanceof PlatescaleError) {
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
     return problem(err.status, err.code, err.message, field);
@@ -64,6 +81,7 @@ export const errorsPlugin = fp(
     app.setErrorHandler((err: FastifyError | Error, request, reply) => {
       const body = toProblem(err);
       if (body.status >= 500) request.log.error({ err }, 'request failed');
+      if (body.code === 'database_unavailable') reply.header('retry-after', '5');
       return reply.code(body.status).type('application/problem+json').send(body);
     });
     app.setNotFoundHandler((request, reply) =>

@@ -38,6 +38,8 @@ export interface DispatcherOptions {
   resolveHost?: ResolveHost;
   /** [0, 1) source of the jitter; Math.random by default. */
   random?: () => number;
+  /** The clock of due times, attempts and signatures (tests run a day of retries on a fake one). */
+  now?: () => Date;
   onError?: (err: unknown) => void;
 }
 
@@ -52,6 +54,7 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
   const schedule = opts.scheduleSeconds ?? retrySchedule(opts.config);
   const policy = urlPolicy(opts.config, opts.resolveHost);
   const random = opts.random ?? Math.random;
+  const clock = opts.now ?? (() => new Date());
   const onError = opts.onError ?? (() => undefined);
   const inFlight = new Set<Promise<unknown>>();
   let timer: NodeJS.Timeout | undefined;
@@ -69,11 +72,11 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
     if (!hook?.enabled || hook.deletedAt) {
       await db
         .update(webhookDeliveries)
-        .set({ status: 'failed', nextAttemptAt: null, updatedAt: new Date() })
+        .set({ status: 'failed', nextAttemptAt: null, updatedAt: clock() })
         .where(eq(webhookDeliveries.id, delivery.id));
       return;
     }
-    const now = new Date();
+    const now = clock();
     const signature = new Webhook(hook.secret).sign(delivery.id, now, delivery.payload);
     const result = await sendWebhook(
       hook.url,
@@ -95,8 +98,8 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
       .set({
         attempts: number,
         status: ok ? 'succeeded' : exhausted ? 'failed' : 'pending',
-        nextAttemptAt: ok || exhausted ? null : new Date(Date.now() + delay),
-        updatedAt: new Date(),
+        nextAttemptAt: ok || exhausted ? null : new Date(now.getTime() + delay),
+        updatedAt: clock(),
       })
       .where(eq(webhookDeliveries.id, delivery.id));
     if (exhausted) {
@@ -116,13 +119,13 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
       const due = db
         .select({ id: webhookDeliveries.id })
         .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, new Date())))
+        .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, clock())))
         .orderBy(asc(webhookDeliveries.nextAttemptAt))
         .limit(BATCH)
         .for('update', { skipLocked: true });
       const claimed = await db
         .update(webhookDeliveries)
-        .set({ nextAttemptAt: new Date(Date.now() + LEASE_MS) })
+        .set({ nextAttemptAt: new Date(clock().getTime() + LEASE_MS) })
         .where(inArray(webhookDeliveries.id, due))
         .returning();
       if (claimed.length === 0) return total;
@@ -168,7 +171,7 @@ export function createWebhookDispatcher(opts: DispatcherOptions): WebhookDispatc
             eventType: event['detail-type'],
             payload,
             status: 'pending' as const,
-            nextAttemptAt: new Date(),
+            nextAttemptAt: clock(),
           })),
         )
         .onConflictDoNothing();

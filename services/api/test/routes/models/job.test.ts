@@ -16,6 +16,7 @@ const runtime = await createRuntime({
   env: { ...process.env, PLATESCALE_HOME: home, WORKERS: '1', DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'silent' },
 });
 const app = await buildApp({ ...runtime, db: runtime.database, logger: false });
+await runtime.start();
 t.teardown(async () => {
   await app.close();
   await runtime.close();
