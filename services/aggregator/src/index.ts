@@ -1,9 +1,30 @@
+export {
+  type ConditionResultRow,
+  type DoseResponseRow,
+  type ExperimentRef,
+  getDoseResponse,
+  getJobResults,
+  getZPrime,
+  type ImageResultRow,
+  loadPlateMap,
+  type PlateMapEntry,
+  PlateMapValidationError,
+  type PlateQcRow,
+  parsePlateMap,
+  plateMapLookup,
+  RESULT_LEVELS,
+  type ResultLevel,
+  type ResultRowsByLevel,
+  savePlateMap,
+  WELL_ROLES,
+  type WellResultRow,
+  type WellRole,
+} from '@platescale/results';
 export { analyzeJob, type JobAnalysis } from './aggregate/analyze.js';
 export { type AggregateDeps, type AggregateOutput, createAggregateHandler, jobStatus } from './aggregate/handler.js';
 export {
   AggregatorError,
   NoImageSetsError,
-  PlateMapValidationError,
   ResultWriterFormatError,
   SegmentationChannelMissingError,
 } from './errors.js';
@@ -16,21 +37,6 @@ export {
   validateManifest,
 } from './list/list-image-sets.js';
 export { createOutboxPublisher, type OutboxPublisher } from './outbox/publisher.js';
-export { type PlateMapEntry, parsePlateMap, plateMapLookup, WELL_ROLES, type WellRole } from './plate-map/parse.js';
-export { type ExperimentRef, loadPlateMap, savePlateMap } from './plate-map/store.js';
-export {
-  type ConditionResultRow,
-  type DoseResponseRow,
-  getDoseResponse,
-  getJobResults,
-  getZPrime,
-  type ImageResultRow,
-  type PlateQcRow,
-  RESULT_LEVELS,
-  type ResultLevel,
-  type ResultRowsByLevel,
-  type WellResultRow,
-} from './queries/results.js';
 export { type MapResults, readMapResults } from './results/result-writer.js';
 export { type DoseResponseFit, fitDoseResponses, fitLogLogistic, type LogLogisticFit } from './stats/dose-response.js';
 export { AREA_FEATURE, COUNT_FEATURE, intensityFeature } from './stats/features.js';

@@ -1,6 +1,6 @@
+import type { PlateMapEntry } from '@platescale/results';
+import { plateMapLookup } from '@platescale/results';
 import type { ImageResult } from '@platescale/shared';
-import type { PlateMapEntry } from '../plate-map/parse.js';
-import { plateMapLookup } from '../plate-map/parse.js';
 import { type DoseResponseFit, fitDoseResponses } from '../stats/dose-response.js';
 import { addRobustZ, type ConditionStats, conditionStats, type PlateQc, plateQc } from '../stats/plate-stats.js';
 import { aggregateWells, type WellSummary } from '../stats/wells.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Db, tables } from '@platescale/db';
+import { loadPlateMap } from '@platescale/results';
 import {
   type AggregateInput,
   type AnalysisJobEventDetail,
@@ -18,7 +19,6 @@ import {
 } from '@platescale/shared';
 import { eq } from 'drizzle-orm';
 import { createOutboxPublisher } from '../outbox/publisher.js';
-import { loadPlateMap } from '../plate-map/store.js';
 import { readMapResults } from '../results/result-writer.js';
 import { analyzeJob } from './analyze.js';
 import { enqueueEvent, writeResults } from './store.js';

@@ -1,5 +1,5 @@
+import type { PlateMapEntry } from '@platescale/results';
 import type { ImageResult, ImageSummary } from '@platescale/shared';
-import type { PlateMapEntry } from '../plate-map/parse.js';
 import { mean, median, weightedMean } from './descriptive.js';
 import { AREA_FEATURE, COUNT_FEATURE, imageFeatures, intensityFeature } from './features.js';
 

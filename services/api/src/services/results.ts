@@ -1,5 +1,5 @@
-import { getDoseResponse, getJobResults, type ResultLevel, type ResultRowsByLevel } from '@platescale/aggregator';
 import { type Db, tables } from '@platescale/db';
+import { getDoseResponse, getJobResults, type ResultLevel, type ResultRowsByLevel } from '@platescale/results';
 import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
 import type { DoseResponseFitView } from '../schemas/dose-response.js';
 import { decodeCursor, paginate } from './cursor.js';
