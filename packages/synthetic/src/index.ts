@@ -25,4 +25,5 @@ export {
   writePlate,
 } from './plate.js';
 export { createRandom, deriveSeed, type Random } from './random.js';
+export { syntheticImageSummary } from './summary.js';
 export { encodeTiff, type TiffCompression } from './tiff.js';
