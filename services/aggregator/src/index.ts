@@ -38,8 +38,10 @@ export { createJobEventConsumer } from './events/consumer.js';
 export {
   createListImageSetsHandler,
   groupImageSets,
+  ImageSetGrouper,
   type ImageSetListing,
   type ListImageSetsDeps,
+  manifestBody,
   validateManifest,
 } from './list/list-image-sets.js';
 export { createOutboxPublisher, type OutboxPublisher } from './outbox/publisher.js';
