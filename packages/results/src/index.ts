@@ -8,6 +8,7 @@ export {
   getJobResults,
   getZPrime,
   type ImageResultRow,
+  mapColumnKeys,
   type PlateQcRow,
   RESULT_LEVELS,
   type ResultLevel,
