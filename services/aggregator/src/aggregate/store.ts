@@ -1,6 +1,6 @@
 import type { Db } from '@platescale/db';
 import { tables } from '@platescale/db';
-import type { AnalysisJobEventDetail, ImageResult, ImageSummary } from '@platescale/shared';
+import type { AnalysisJobEventDetail, ImageResult } from '@platescale/shared';
 import { ANALYSIS_EVENT_SOURCE, EVENT_TYPE_BY_STATUS } from '@platescale/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { JobAnalysis } from './analyze.js';
@@ -16,35 +16,40 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
 }
 
-/** Image rows per INSERT … SELECT FROM unnest(…): one bind parameter per column, so the batch size is free. */
+/** Image rows per INSERT … SELECT FROM json_to_recordset(…): one JSON parameter, so the batch size is free. */
 export const IMAGE_ROW_BATCH = 5000;
 
-const finiteOrNull = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
-const jsonOrNull = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
-/** Inserts one batch of image rows as column arrays (14 parameters whatever the batch size). */
+/** Inserts one batch of image rows, sent as one JSON array that Postgres parses once (no per-row parameters). */
 export async function insertImageRows(tx: Tx, jobId: string, results: readonly ImageResult[]): Promise<void> {
   if (results.length === 0) return;
-  const ok = results.map((r) => r.ok);
-  const summary = <T>(get: (r: ImageSummary) => T) => results.map((r) => (r.ok ? get(r) : null));
+  const rows = results.map((r) =>
+    r.ok
+      ? {
+          plate: r.plate,
+          well: r.well,
+          field: r.field,
+          ok: true,
+          cell_count: r.count,
+          mean_area: finiteOrNull(r.meanArea),
+          median_area: finiteOrNull(r.medianArea),
+          mean_intensity: r.meanIntensity ?? null,
+          features: r.features ?? null,
+          objects_key: r.objectsKey ?? null,
+          mask_key: r.maskKey ?? null,
+          seconds: r.seconds,
+        }
+      : { plate: r.plate, well: r.well, field: r.field, ok: false, error: `${r.error.type}: ${r.error.message}` },
+  );
   await tx.execute(sql`
     INSERT INTO ${imageResults} (job_id, plate, well, field, ok, cell_count, mean_area, median_area, mean_intensity,
       features, objects_key, mask_key, seconds, error)
-    SELECT ${jobId}, * FROM unnest(
-      ${sql.param(results.map((r) => r.plate))}::text[],
-      ${sql.param(results.map((r) => r.well))}::text[],
-      ${sql.param(results.map((r) => r.field))}::int[],
-      ${sql.param(ok)}::bool[],
-      ${sql.param(summary((r) => r.count))}::int[],
-      ${sql.param(summary((r) => finiteOrNull(r.meanArea)))}::float8[],
-      ${sql.param(summary((r) => finiteOrNull(r.medianArea)))}::float8[],
-      ${sql.param(summary((r) => jsonOrNull(r.meanIntensity)))}::jsonb[],
-      ${sql.param(summary((r) => jsonOrNull(r.features)))}::jsonb[],
-      ${sql.param(summary((r) => r.objectsKey ?? null))}::text[],
-      ${sql.param(summary((r) => r.maskKey ?? null))}::text[],
-      ${sql.param(summary((r) => r.seconds))}::float8[],
-      ${sql.param(results.map((r) => (r.ok ? null : `${r.error.type}: ${r.error.message}`)))}::text[]
-    )`);
+    SELECT ${jobId}, plate, well, field, ok, cell_count, mean_area, median_area, mean_intensity, features,
+      objects_key, mask_key, seconds, error
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(plate text, well text, field int, ok bool,
+      cell_count int, mean_area float8, median_area float8, mean_intensity jsonb, features jsonb, objects_key text,
+      mask_key text, seconds float8, error text)`);
 }
 
 /** Removes the job's results of every level (a retried aggregation rewrites the same rows). */
