@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createLocalWorkflow, type LambdaHandler } from '../packages/engine/src/index.js';
 // The engine's test store: an in-memory ObjectStore keeps disk I/O out of the orchestration figure.
+import { batchMapDefinition } from '../packages/engine/test/helpers/batch-map.js';
 import { createMemoryObjects } from '../packages/engine/test/helpers/memory-objects.js';
 
 const { values } = parseArgs({
@@ -24,36 +25,13 @@ const items = Number(values.items);
 const batchSize = Number(values.batch);
 const poolSize = Number(values.pool);
 
-const definition = {
-  StartAt: 'Map',
-  States: {
-    Map: {
-      Type: 'Map',
-      ItemReader: {
-        Resource: 'arn:aws:states:::s3:getObject',
-        ReaderConfig: { InputType: 'JSON' },
-        Parameters: { Bucket: 'bench', Key: 'items.json' },
-      },
-      ItemBatcher: { MaxItemsPerBatch: batchSize, BatchInput: { 'job.$': '$.job' } },
-      MaxConcurrency: 0,
-      ItemProcessor: {
-        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
-        StartAt: 'Noop',
-        States: {
-          Noop: {
-            Type: 'Task',
-            Resource: 'arn:aws:states:::lambda:invoke',
-            Parameters: { FunctionName: 'noop', 'Payload.$': '$' },
-            OutputPath: '$.Payload',
-            End: true,
-          },
-        },
-      },
-      ResultWriter: { Resource: 'arn:aws:states:::s3:putObject', Parameters: { Bucket: 'bench', Prefix: 'out' } },
-      End: true,
-    },
-  },
-};
+const definition = batchMapDefinition({
+  bucket: 'bench',
+  itemsKey: 'items.json',
+  batchSize,
+  batchInput: { 'job.$': '$.job' },
+  functionName: 'noop',
+});
 
 const noop: LambdaHandler = async (event) => ({ n: (event as { Items: unknown[] }).Items.length });
 const objects = createMemoryObjects('bench');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Database, openDatabase } from './client.js';
+import { jobs } from './schema/index.js';
 
 /**
  * A database for one test: the real Postgres at DATABASE_URL in a fresh schema (dropped afterwards),
@@ -16,4 +17,25 @@ export async function openTestDatabase(): Promise<Database & { dispose(): Promis
       await database.close();
     },
   };
+}
+
+/** A test database (as openTestDatabase) holding one RUNNING job per id, for tests of results and aggregation. */
+export async function openTestDatabaseWithJobs(
+  jobIds: string[],
+  opts: { tolerated?: number; experimentId?: string } = {},
+): Promise<Database & { dispose(): Promise<void> }> {
+  const database = await openTestDatabase();
+  for (const id of jobIds) {
+    await database.db.insert(jobs).values({
+      id,
+      experimentId: opts.experimentId ?? 'exp-1',
+      status: 'RUNNING',
+      segmentationChannel: 'DNA',
+      maxConcurrency: 4,
+      batchSize: 8,
+      toleratedFailurePercentage: opts.tolerated ?? 10,
+      resultsPrefix: `jobs/${id}/`,
+    });
+  }
+  return database;
 }

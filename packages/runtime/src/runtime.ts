@@ -55,6 +55,13 @@ export interface RuntimeOptions {
   wrapSegmenter?: (invoke: LambdaHandler) => LambdaHandler;
   /** The segmenter pool's worker module (default the real one): fault-injection tests wrap it to crash workers. */
   segmenterWorker?: URL;
+  /** The object store (default: the one the configuration names). bench:scale lists a synthetic key space. */
+  objects?: ObjectStore;
+  /**
+   * Local functions to run instead of the in-process handlers (keys of LOCAL_FUNCTIONS): bench:scale puts a
+   * stand-in segmenter here (no worker pool is started then) and runs the aggregator in its own process.
+   */
+  lambdas?: Partial<Record<keyof typeof LOCAL_FUNCTIONS, LambdaHandler>>;
 }
 
 /**
@@ -67,7 +74,7 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
   const config = loadConfig(env);
   const database = await openConfiguredDatabase(config);
   const cache = createCache(config);
-  const objects = createObjectStore(config);
+  const objects = opts.objects ?? createObjectStore(config);
   const events = createEventBus(config);
   const closers: (() => Promise<unknown>)[] = [];
 
@@ -82,8 +89,8 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
     const remoteSegmenters = config.LAMBDA_ENDPOINTS
       ? (parseLambdaEndpoints(config.LAMBDA_ENDPOINTS)[LOCAL_FUNCTIONS.SegmenterFunctionArn]?.length ?? 0)
       : 0;
-    let segmenter = remote[LOCAL_FUNCTIONS.SegmenterFunctionArn];
-    let poolSize = remoteSegmenters;
+    let segmenter = opts.lambdas?.SegmenterFunctionArn ?? remote[LOCAL_FUNCTIONS.SegmenterFunctionArn];
+    let poolSize = opts.lambdas?.SegmenterFunctionArn ? config.WORKERS : remoteSegmenters;
     if (!segmenter) {
       const pool = createSegmenterPool(
         { ...env, PLATESCALE_HOME: config.home },
@@ -101,8 +108,10 @@ export async function createRuntime(opts: RuntimeOptions = {}): Promise<Runtime>
       definition: loadAnalysisDefinition(),
       substitutions: localSubstitutions(config.AWS_REGION, LOCAL_ACCOUNT_ID),
       lambdas: {
-        [LOCAL_FUNCTIONS.ListImageSetsFunctionArn]: asLambda(createListImageSetsHandler({ objects })),
-        [LOCAL_FUNCTIONS.AggregatorFunctionArn]: asLambda(createAggregateHandler({ db: database.db, objects, events })),
+        [LOCAL_FUNCTIONS.ListImageSetsFunctionArn]:
+          opts.lambdas?.ListImageSetsFunctionArn ?? asLambda(createListImageSetsHandler({ objects })),
+        [LOCAL_FUNCTIONS.AggregatorFunctionArn]:
+          opts.lambdas?.AggregatorFunctionArn ?? asLambda(createAggregateHandler({ db: database.db, objects, events })),
         ...remote,
         [LOCAL_FUNCTIONS.SegmenterFunctionArn]: opts.wrapSegmenter ? opts.wrapSegmenter(segmenter) : segmenter,
       },

@@ -26,4 +26,5 @@ export {
   writePlate,
 } from './plate.js';
 export { createRandom, deriveSeed, type Random } from './random.js';
+export { syntheticImageSummary } from './summary.js';
 export { encodeLabels, encodeTiff, type TiffCompression } from './tiff.js';

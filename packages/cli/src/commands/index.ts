@@ -23,6 +23,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'API keys: keys create --tenant T --scopes a,b | keys list --tenant T [--json] | keys revoke <keyId>',
     load: () => import('./keys.js'),
   },
+  plan: {
+    summary: 'predict wall time and AWS cost of a job: plan --images N [--seconds-per-image S] [--batch-size B]',
+    load: () => import('./plan.js'),
+  },
   serve: { summary: 'serve the API and the runtime on a port', load: () => import('./serve.js') },
   train: {
     summary: 'train a pixel classifier from labelled images into an ONNX model',

@@ -7,6 +7,7 @@ import { evaluateTemplate } from '../asl/payload.js';
 import type { ItemReaderDef } from '../asl/types.js';
 import { States, StatesError } from '../errors.js';
 import { parseCsv } from './csv.js';
+import { parseJsonArrayElements, parseJsonLines } from './json-array.js';
 
 const DELIMITERS = { COMMA: ',', PIPE: '|', SEMICOLON: ';', SPACE: ' ', TAB: '\t' } as const;
 
@@ -28,20 +29,17 @@ export async function readItems(reader: ItemReaderDef, objects: ObjectStore, sco
       return await listItems(store, typeof params.Prefix === 'string' ? params.Prefix : '', maxItems);
     if (typeof params.Key !== 'string')
       throw new StatesError(States.ItemReaderFailed, 'ItemReader Parameters.Key must be a string');
-    const text = (await store.get(params.Key)).toString('utf8');
+    const body = await store.get(params.Key);
     let items: unknown[];
     if (cfg.InputType === 'JSON') {
-      const parsed = JSON.parse(text) as unknown;
-      if (!Array.isArray(parsed))
+      const parsed = parseJsonArrayElements(body);
+      if (!parsed)
         throw new StatesError(States.ItemReaderFailed, `The object '${params.Key}' does not contain a JSON array`);
       items = parsed;
     } else if (cfg.InputType === 'JSONL') {
-      items = text
-        .split(/\r?\n/)
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as unknown);
+      items = parseJsonLines(body);
     } else {
-      const rows = parseCsv(text, DELIMITERS[cfg.CSVDelimiter ?? 'COMMA']);
+      const rows = parseCsv(body.toString('utf8'), DELIMITERS[cfg.CSVDelimiter ?? 'COMMA']);
       const headers = cfg.CSVHeaderLocation === 'GIVEN' ? cfg.CSVHeaders! : (rows.shift() ?? []);
       items = rows.map((row) => {
         if (row.length > headers.length) {
@@ -53,7 +51,8 @@ export async function readItems(reader: ItemReaderDef, objects: ObjectStore, sco
         return Object.fromEntries(headers.map((h, i) => [h, row[i] ?? '']));
       });
     }
-    return items.slice(0, maxItems);
+    if (items.length > maxItems) items.length = maxItems;
+    return items;
   } catch (err) {
     if (err instanceof StatesError) throw err;
     if (err instanceof ObjectNotFoundError)

@@ -13,8 +13,15 @@ interface ResultFile {
 }
 
 /**
- * Writes `<Prefix>/<mapRunId>/{SUCCEEDED,FAILED,PENDING}_0.json` and `manifest.json` in Step Functions'
- * format; returns the manifest key. Only non-empty result files are written and listed.
+ * Largest result file the local engine writes. Step Functions splits result files too (at 5 GB); locally they
+ * stay small so a reader holds one file of a 500,000-image job at a time, and no file nears V8's string limit.
+ */
+export const RESULT_FILE_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Writes `<Prefix>/<mapRunId>/{SUCCEEDED,FAILED,PENDING}_<n>.json` (each at most `maxFileBytes`, a single larger
+ * entry alone in its file) and `manifest.json` in Step Functions' format; returns the manifest key. Only
+ * non-empty result files are written and listed.
  */
 export async function writeResults(
   objects: ObjectStore,
@@ -23,6 +30,7 @@ export async function writeResults(
   childStateMachineArn: string,
   children: ChildRecord[],
   pending: ChildRecord[],
+  maxFileBytes = RESULT_FILE_MAX_BYTES,
 ): Promise<string> {
   const mapRunId = mapRunArn.slice(mapRunArn.lastIndexOf(':') + 1);
   const base = `${target.prefix.replace(/\/+$/, '')}${target.prefix ? '/' : ''}${mapRunId}`;
@@ -36,11 +44,25 @@ export async function writeResults(
     const store = objects.withBucket(target.bucket);
     for (const status of ['FAILED', 'PENDING', 'SUCCEEDED'] as const) {
       const records = groups[status].sort((a, b) => a.index - b.index);
-      if (records.length === 0) continue;
-      const key = `${base}/${status}_0.json`;
-      const body = JSON.stringify(records.map((r) => resultEntry(r, childStateMachineArn)));
-      await store.put(key, body, { contentType: 'application/json' });
-      ResultFiles[status].push({ Key: key, Size: Buffer.byteLength(body) });
+      let part: string[] = [];
+      let bytes = 2;
+      const flush = async () => {
+        if (part.length === 0) return;
+        const key = `${base}/${status}_${ResultFiles[status].length}.json`;
+        const body = Buffer.from(`[${part.join(',')}]`);
+        part = [];
+        bytes = 2;
+        await store.put(key, body, { contentType: 'application/json' });
+        ResultFiles[status].push({ Key: key, Size: body.byteLength });
+      };
+      for (const r of records) {
+        const entry = JSON.stringify(resultEntry(r, childStateMachineArn));
+        const size = Buffer.byteLength(entry);
+        if (bytes + size > maxFileBytes) await flush();
+        part.push(entry);
+        bytes += size + 1;
+      }
+      await flush();
     }
     const manifestKey = `${base}/manifest.json`;
     await store.put(

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type Db, tables } from '@platescale/db';
+import { loadPlateMap } from '@platescale/results';
 import {
   type AggregateInput,
   type AnalysisJobEventDetail,
   type EventBus,
   estimateJobCost,
-  type ImageFailure,
   type ImageResult,
   type ImageSet,
-  type ImageSummary,
   type JobStatus,
   type JobUsage,
   MAX_FAILURES_IN_EVENT,
@@ -18,10 +17,10 @@ import {
 } from '@platescale/shared';
 import { eq } from 'drizzle-orm';
 import { createOutboxPublisher } from '../outbox/publisher.js';
-import { loadPlateMap } from '../plate-map/store.js';
-import { readMapResults } from '../results/result-writer.js';
-import { analyzeJob } from './analyze.js';
-import { enqueueEvent, writeResults } from './store.js';
+import { openMapResults } from '../results/result-writer.js';
+import { WellAccumulator } from '../stats/well-accumulator.js';
+import { analyzeAccumulated } from './analyze.js';
+import { clearResults, enqueueEvent, IMAGE_ROW_BATCH, insertImageRows, writeSummaries } from './store.js';
 
 const { jobs } = tables;
 
@@ -29,6 +28,8 @@ export interface AggregateDeps {
   db: Db;
   objects: ObjectStore;
   events: EventBus;
+  /** Called after each aggregation with what it measured of itself. */
+  onTimings?: (timings: AggregateTimings) => void;
 }
 
 type TerminalStatus = Exclude<JobStatus, 'QUEUED' | 'RUNNING' | 'CANCELLED'>;
@@ -66,57 +67,133 @@ async function imageSetsInManifest(objects: ObjectStore, key: string): Promise<n
   return (JSON.parse((await objects.get(key)).toString()) as ImageSet[]).length;
 }
 
-/** The Map ended: results of every level plus the completion event, in one transaction. */
+/** What one aggregation measured of itself (logged by the Lambda, read by bench:scale). */
+export interface AggregateTimings {
+  /** Wall time of the whole aggregation (read, analyse, write, commit). */
+  seconds: number;
+  /** Of which spent in database statements (image-row batches, summaries, outbox, commit). */
+  dbWriteSeconds: number;
+  images: number;
+  wells: number;
+}
+
+/** Counts, the first failures and the usage figures of a job, gathered while its results stream past. */
+class JobTally {
+  total = 0;
+  failed = 0;
+  readonly failures: AnalysisJobEventDetail['failures'] = [];
+  private channelSum = 0;
+  private segmenterSeconds = 0;
+  private withObjects = false;
+
+  add(r: ImageResult): void {
+    this.total += 1;
+    if (!r.ok) {
+      this.failed += 1;
+      if (this.failures.length < MAX_FAILURES_IN_EVENT) {
+        const error = `${r.error.type}: ${r.error.message}`.slice(0, MAX_FAILURE_MESSAGE);
+        this.failures.push({ plate: r.plate, well: r.well, field: r.field, error });
+      }
+      return;
+    }
+    this.channelSum += Object.keys(r.meanIntensity).length;
+    this.segmenterSeconds += r.seconds;
+    this.withObjects ||= Boolean(r.objectsKey);
+  }
+
+  /** What the job consumed, from its own measurements: segmentation seconds and channel reads per image set. */
+  usage(job: Job): JobUsage {
+    const ok = this.total - this.failed;
+    return {
+      imageSets: this.total,
+      batchSize: job.batchSize,
+      channels: ok ? this.channelSum / ok : 1,
+      segmenterSeconds: this.segmenterSeconds,
+      outputsPerImageSet: this.withObjects ? 2 : 0,
+      events: 1,
+    };
+  }
+}
+
+/**
+ * The Map ended: ResultWriter files are read one at a time; each result feeds the per-well accumulator and a
+ * bounded batch of image rows (IMAGE_ROW_BATCH) inserted at once. The wells, conditions, plate QC, dose-response,
+ * the job's cost and the completion event's outbox row follow in the same transaction, so the event commits
+ * with the results or not at all. Memory: one ResultWriter file, one row batch and the per-well state.
+ */
 async function aggregateResults(
   deps: AggregateDeps,
   job: Job,
   base: EventBase,
   input: AggregateInput & { resultWriterDetails: { Bucket: string; Key: string } },
 ): Promise<AggregateOutput> {
-  const { mapRunArn, results } = await readMapResults(deps.objects, input.resultWriterDetails);
-  const analysis = analyzeJob(results, await loadPlateMap(deps.db, job));
-  const failed = results.filter((r): r is ImageFailure => !r.ok);
-  const status = jobStatus(results.length, failed.length, job.toleratedFailurePercentage);
-  const counts = {
-    imagesTotal: results.length,
-    imagesSucceeded: results.length - failed.length,
-    imagesFailed: failed.length,
+  const started = performance.now();
+  let dbMs = 0;
+  const timed = async <T>(write: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await write();
+    } finally {
+      dbMs += performance.now() - t0;
+    }
   };
-  const detail = {
-    ...base,
-    ...counts,
-    status,
-    failures: failed.slice(0, MAX_FAILURES_IN_EVENT).map((r) => ({
-      plate: r.plate,
-      well: r.well,
-      field: r.field,
-      error: `${r.error.type}: ${r.error.message}`.slice(0, MAX_FAILURE_MESSAGE),
-    })),
-    ...(status === 'FAILED'
-      ? { error: { error: 'ToleratedFailureExceeded', cause: `${failed.length} of ${results.length} images failed` } }
-      : {}),
-  };
-  const dedupeKey = `${job.id}:results:${input.mapRunArn ?? mapRunArn ?? input.resultWriterDetails.Key}`;
-  const cost = estimateJobCost(jobUsage(job, results));
-  const sequence = await deps.db.transaction(async (tx) => {
-    await writeResults(tx, job.id, analysis);
-    await tx.update(jobs).set({ cost }).where(eq(jobs.id, job.id));
-    return enqueueEvent(tx, dedupeKey, detail);
+  const stream = await openMapResults(deps.objects, input.resultWriterDetails);
+  const plateMap = await loadPlateMap(deps.db, job);
+  const tally = new JobTally();
+  const wells = new WellAccumulator();
+  const dedupeKey = `${job.id}:results:${input.mapRunArn ?? stream.mapRunArn ?? input.resultWriterDetails.Key}`;
+  const result = await deps.db.transaction(async (tx) => {
+    await timed(() => clearResults(tx, job.id));
+    let batch: ImageResult[] = [];
+    for await (const child of stream.children()) {
+      for (const r of child) {
+        tally.add(r);
+        wells.add(r);
+        batch.push(r);
+      }
+      if (batch.length >= IMAGE_ROW_BATCH) {
+        const rows = batch;
+        batch = [];
+        await timed(() => insertImageRows(tx, job.id, rows));
+      }
+    }
+    await timed(() => insertImageRows(tx, job.id, batch));
+    const analysis = analyzeAccumulated(wells, plateMap);
+    const status = jobStatus(tally.total, tally.failed, job.toleratedFailurePercentage);
+    const counts = {
+      imagesTotal: tally.total,
+      imagesSucceeded: tally.total - tally.failed,
+      imagesFailed: tally.failed,
+    };
+    const detail = {
+      ...base,
+      ...counts,
+      status,
+      failures: tally.failures,
+      ...(status === 'FAILED'
+        ? {
+            error: {
+              error: 'ToleratedFailureExceeded',
+              cause: `${tally.failed} of ${tally.total} images failed`,
+            },
+          }
+        : {}),
+    };
+    const cost = estimateJobCost(tally.usage(job));
+    const sequence = await timed(async () => {
+      await writeSummaries(tx, job.id, analysis);
+      await tx.update(jobs).set({ cost }).where(eq(jobs.id, job.id));
+      return enqueueEvent(tx, dedupeKey, detail);
+    });
+    return { jobId: job.id, status, ...counts, wells: analysis.wells.length, sequence };
   });
-  return { jobId: job.id, status, ...counts, wells: analysis.wells.length, sequence };
-}
-
-/** What the job consumed, from its own measurements: segmentation seconds and channel reads per image set. */
-function jobUsage(job: Job, results: ImageResult[]): JobUsage {
-  const ok = results.filter((r): r is ImageSummary => r.ok);
-  return {
-    imageSets: results.length,
-    batchSize: job.batchSize,
-    channels: ok.length ? ok.reduce((s, r) => s + Object.keys(r.meanIntensity).length, 0) / ok.length : 1,
-    segmenterSeconds: ok.reduce((s, r) => s + r.seconds, 0),
-    outputsPerImageSet: ok.some((r) => r.objectsKey) ? 2 : 0,
-    events: 1,
-  };
+  deps.onTimings?.({
+    seconds: (performance.now() - started) / 1000,
+    dbWriteSeconds: dbMs / 1000,
+    images: result.imagesTotal,
+    wells: result.wells,
+  });
+  return result;
 }
 
 /** ReportFailure: the workflow caught an error; the job failed as a whole. */

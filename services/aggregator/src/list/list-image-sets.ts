@@ -24,33 +24,49 @@ const compareSets = (a: ImageSet, b: ImageSet) =>
   a.plate < b.plate ? -1 : a.plate > b.plate ? 1 : a.well < b.well ? -1 : a.well > b.well ? 1 : a.field - b.field;
 
 /**
- * Groups the keys under `prefix` into image sets by plate/well/field; the channel index of a name picks its name
- * from `channels`. Keys that no convention matches, or whose channel index has no name, are returned as
- * unrecognized.
+ * Groups keys into image sets by plate/well/field as they are listed (one page at a time, never the whole
+ * listing); the channel index of a name picks its name from `channels`. Keys that no convention matches, or
+ * whose channel index has no name, are kept as unrecognized.
  */
+export class ImageSetGrouper {
+  private readonly sets = new Map<string, ImageSet>();
+  readonly unrecognized: string[] = [];
+
+  constructor(
+    private readonly channels: string[],
+    private readonly convention: NamingConvention | undefined,
+  ) {}
+
+  add(key: string): void {
+    const parsed = parseImageName(key, this.convention);
+    const channel = parsed ? this.channels[parsed.channel] : undefined;
+    if (!parsed || channel === undefined) {
+      this.unrecognized.push(key);
+      return;
+    }
+    const id = `${parsed.plate}\u0000${parsed.well}\u0000${parsed.field}`;
+    let set = this.sets.get(id);
+    if (!set) {
+      set = { plate: parsed.plate, well: parsed.well, field: parsed.field, images: {} };
+      this.sets.set(id, set);
+    }
+    set.images[channel] = key;
+  }
+
+  listing(): ImageSetListing {
+    return { imageSets: [...this.sets.values()].sort(compareSets), unrecognized: this.unrecognized };
+  }
+}
+
+/** Groups `keys` into image sets (see ImageSetGrouper). */
 export function groupImageSets(
   keys: string[],
   channels: string[],
   convention: NamingConvention | undefined,
 ): ImageSetListing {
-  const sets = new Map<string, ImageSet>();
-  const unrecognized: string[] = [];
-  for (const key of keys) {
-    const parsed = parseImageName(key, convention);
-    const channel = parsed ? channels[parsed.channel] : undefined;
-    if (!parsed || channel === undefined) {
-      unrecognized.push(key);
-      continue;
-    }
-    const id = `${parsed.plate}\u0000${parsed.well}\u0000${parsed.field}`;
-    let set = sets.get(id);
-    if (!set) {
-      set = { plate: parsed.plate, well: parsed.well, field: parsed.field, images: {} };
-      sets.set(id, set);
-    }
-    set.images[channel] = key;
-  }
-  return { imageSets: [...sets.values()].sort(compareSets), unrecognized };
+  const grouper = new ImageSetGrouper(channels, convention);
+  for (const key of keys) grouper.add(key);
+  return grouper.listing();
 }
 
 /** An explicit manifest: every key must lie under the experiment's prefix (and never climb out of it). */
@@ -69,15 +85,31 @@ export function validateManifest(manifest: ImageSet[], prefix: string, channels:
   return [...manifest].sort(compareSets);
 }
 
-async function listKeys(objects: ObjectStore, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+/** Lists the prefix page by page (1,000 keys, as S3 pages), grouping each page as it arrives. */
+async function listImageSets(objects: ObjectStore, prefix: string, grouper: ImageSetGrouper): Promise<void> {
   let continuationToken: string | undefined;
   do {
     const page = await objects.list(prefix, { maxKeys: 1000, ...(continuationToken ? { continuationToken } : {}) });
-    for (const o of page.objects) keys.push(o.key);
+    for (const o of page.objects) grouper.add(o.key);
     continuationToken = page.nextContinuationToken;
   } while (continuationToken);
-  return keys;
+}
+
+/** Image sets per JSON chunk of the manifest. */
+const MANIFEST_CHUNK = 1000;
+
+/**
+ * The manifest's JSON array as bytes, encoded a chunk of image sets at a time: no single string of the whole
+ * manifest (500,000 image sets are ~100 MB of JSON) is ever built.
+ */
+export function manifestBody(imageSets: readonly ImageSet[]): Buffer {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < imageSets.length; i += MANIFEST_CHUNK) {
+    const json = JSON.stringify(imageSets.slice(i, i + MANIFEST_CHUNK));
+    chunks.push(Buffer.from(`${i === 0 ? '[' : ','}${json.slice(1, -1)}`));
+  }
+  chunks.push(Buffer.from(imageSets.length === 0 ? '[]' : ']'));
+  return Buffer.concat(chunks);
 }
 
 /**
@@ -98,16 +130,22 @@ export function createListImageSetsHandler(deps: ListImageSetsDeps): (input: Ana
         throw new ValidationError('naming is manifest but no manifest was given', 'experiment.manifest');
       listing = { imageSets: validateManifest(experiment.manifest, prefix, experiment.channels), unrecognized: [] };
     } else {
-      const keys = await listKeys(objects, prefix);
-      listing = groupImageSets(keys, experiment.channels, experiment.naming === 'auto' ? undefined : experiment.naming);
+      const grouper = new ImageSetGrouper(
+        experiment.channels,
+        experiment.naming === 'auto' ? undefined : experiment.naming,
+      );
+      await listImageSets(objects, prefix, grouper);
+      listing = grouper.listing();
     }
     if (listing.imageSets.length === 0) throw new NoImageSetsError(prefix, listing.unrecognized.length);
-    const found = experiment.channels.filter((c) => listing.imageSets.some((set) => set.images[c] !== undefined));
+    const withImages = new Set<string>();
+    for (const set of listing.imageSets) for (const c of Object.keys(set.images)) withImages.add(c);
+    const found = experiment.channels.filter((c) => withImages.has(c));
     if (!found.includes(input.segmentationChannel)) {
       throw new SegmentationChannelMissingError(input.segmentationChannel, found, prefix);
     }
     const manifestKey = `${input.resultsPrefix}manifest.json`;
-    await objects.put(manifestKey, JSON.stringify(listing.imageSets), { contentType: 'application/json' });
+    await objects.put(manifestKey, manifestBody(listing.imageSets), { contentType: 'application/json' });
     return {
       bucket: input.bucket,
       manifestKey,

@@ -65,35 +65,55 @@ function succeededItems(key: string, child: ChildExecutionResult): ImageResult[]
   ];
 }
 
+/** The Map's results as they are read: one ResultWriter file at a time, never the whole job. */
+export interface MapResultStream {
+  mapRunArn: string | undefined;
+  /** One array per child execution: the results of its items, in file order. */
+  children(): AsyncGenerator<ImageResult[]>;
+}
+
 /**
- * Reads a Distributed Map's ResultWriter output (manifest.json + SUCCEEDED_n / FAILED_n / PENDING_n files) into
- * one result per image set. Items of FAILED children failed with the child's error; PENDING ones never ran.
+ * Opens a Distributed Map's ResultWriter output (manifest.json + SUCCEEDED_n / FAILED_n / PENDING_n files). Files
+ * are fetched and parsed one at a time as `children()` is iterated, so memory holds one file, not the job. Items
+ * of FAILED children failed with the child's error; PENDING ones never ran.
  */
-export async function readMapResults(
+export async function openMapResults(
   objects: ObjectStore,
   details: { Bucket: string; Key: string },
-): Promise<MapResults> {
+): Promise<MapResultStream> {
   const store = objects.withBucket(details.Bucket);
   const manifest = parseJson<ResultWriterManifest>(details.Key, await store.get(details.Key));
   if (!manifest || typeof manifest.ResultFiles !== 'object') {
     throw new ResultWriterFormatError(details.Key, 'no ResultFiles');
   }
-  const results: ImageResult[] = [];
-  for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
-    for (const file of manifest.ResultFiles[status] ?? []) {
-      const bucket = manifest.DestinationBucket ?? details.Bucket;
-      const children = parseJson<ChildExecutionResult[]>(file.Key, await objects.withBucket(bucket).get(file.Key));
-      if (!Array.isArray(children)) throw new ResultWriterFormatError(file.Key, 'not an array of executions');
-      for (const child of children) {
-        if (status === 'SUCCEEDED') {
-          results.push(...succeededItems(file.Key, child));
-          continue;
+  const bucket = objects.withBucket(manifest.DestinationBucket ?? details.Bucket);
+  async function* children(): AsyncGenerator<ImageResult[]> {
+    for (const status of ['SUCCEEDED', 'FAILED', 'PENDING'] as const) {
+      for (const file of manifest.ResultFiles[status] ?? []) {
+        const entries = parseJson<ChildExecutionResult[]>(file.Key, await bucket.get(file.Key));
+        if (!Array.isArray(entries)) throw new ResultWriterFormatError(file.Key, 'not an array of executions');
+        for (const child of entries) {
+          if (status === 'SUCCEEDED') {
+            yield succeededItems(file.Key, child);
+            continue;
+          }
+          // Every item of a child that did not succeed failed with the child's error; PENDING ones never ran.
+          const type = child.Error ?? (status === 'PENDING' ? 'NotRun' : 'ChildExecutionFailed');
+          yield itemsOf(file.Key, child).map((item) => failure(item, type, child.Cause ?? type));
         }
-        // Every item of a child that did not succeed failed with the child's error; PENDING ones never ran.
-        const type = child.Error ?? (status === 'PENDING' ? 'NotRun' : 'ChildExecutionFailed');
-        results.push(...itemsOf(file.Key, child).map((item) => failure(item, type, child.Cause ?? type)));
       }
     }
   }
-  return { mapRunArn: manifest.MapRunArn, results };
+  return { mapRunArn: manifest.MapRunArn, children };
+}
+
+/** Every result of the Map in one array: for tests and small jobs; the aggregator streams through openMapResults. */
+export async function readMapResults(
+  objects: ObjectStore,
+  details: { Bucket: string; Key: string },
+): Promise<MapResults> {
+  const stream = await openMapResults(objects, details);
+  const results: ImageResult[] = [];
+  for await (const child of stream.children()) results.push(...child);
+  return { mapRunArn: stream.mapRunArn, results };
 }

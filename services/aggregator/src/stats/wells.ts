@@ -1,5 +1,5 @@
+import type { PlateMapEntry } from '@platescale/results';
 import type { ImageResult, ImageSummary } from '@platescale/shared';
-import type { PlateMapEntry } from '../plate-map/parse.js';
 import { mean, median, weightedMean } from './descriptive.js';
 import { AREA_FEATURE, COUNT_FEATURE, imageFeatures, intensityFeature } from './features.js';
 
@@ -30,6 +30,15 @@ export interface WellSummary {
 }
 
 export type PlateMapLookup = (plate: string, well: string) => PlateMapEntry | undefined;
+
+/** A well's plate-map annotation (nulls where the map does not cover it) and its not-yet-computed robust z. */
+export const annotationOf = (a: PlateMapEntry | undefined) => ({
+  treatment: a?.treatment ?? null,
+  dose: a?.dose ?? null,
+  unit: a?.unit ?? null,
+  role: a?.role ?? null,
+  robustZ: {},
+});
 
 const keyOf = (r: { plate: string; well: string }) => `${r.plate}\u0000${r.well}`;
 
@@ -79,11 +88,7 @@ function summarize(plate: string, well: string, results: ImageResult[], annotati
     meanIntensity,
     features,
     featureMedians,
-    treatment: annotation?.treatment ?? null,
-    dose: annotation?.dose ?? null,
-    unit: annotation?.unit ?? null,
-    role: annotation?.role ?? null,
-    robustZ: {},
+    ...annotationOf(annotation),
   } satisfies WellSummary;
 }
 

@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFilesystemObjectStore, createInProcessEventBus } from '@platescale/adapters';
 import { tables } from '@platescale/db';
+import { getDoseResponse, getJobResults, getZPrime, parsePlateMap, savePlateMap } from '@platescale/results';
 import type { EventEnvelope, ImageResult } from '@platescale/shared';
 import { eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
 import { createAggregateHandler, jobStatus } from '../../src/aggregate/handler.js';
 import { createJobEventConsumer } from '../../src/events/consumer.js';
-import { parsePlateMap } from '../../src/plate-map/parse.js';
-import { savePlateMap } from '../../src/plate-map/store.js';
-import { getDoseResponse, getJobResults, getZPrime } from '../../src/queries/results.js';
 import { databaseWithJobs } from '../helpers/db.js';
 import { batchesOf, syntheticPlateResults, writeMapOutput } from '../helpers/map-output.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createFilesystemObjectStore } from '@platescale/adapters';
 import type { AnalysisInput, ExperimentSpec, ObjectStore } from '@platescale/shared';
 import t, { type Test } from 'tap';
-import { createListImageSetsHandler } from '../../src/list/list-image-sets.js';
+import { createListImageSetsHandler, manifestBody } from '../../src/list/list-image-sets.js';
 
 async function store(t: Test): Promise<ObjectStore> {
   const dir = await mkdtemp(join(tmpdir(), 'list-'));
@@ -121,4 +121,14 @@ t.test('no image of the segmentation channel fails the listing, naming it and th
   });
   t.notOk(await objects.head('jobs/job-1/manifest.json'), 'no manifest: nothing reaches the Map');
   t.equal((await handler({ ...input({ channels }), segmentationChannel: 'ch3' })).imageSets, 2);
+});
+
+t.test('the manifest is encoded chunk by chunk into the same JSON array', async (t) => {
+  const sets = Array.from({ length: 2345 }, (_, i) => ({
+    plate: 'P',
+    well: `A${String(i % 24).padStart(2, '0')}`,
+    field: i,
+    images: { DNA: `x/"q"/${i}.tif` },
+  }));
+  for (const n of [0, 1, 1000, 2345]) t.same(JSON.parse(manifestBody(sets.slice(0, n)).toString()), sets.slice(0, n));
 });

@@ -1,8 +1,28 @@
+import { Readable } from 'node:stream';
 import { csvRow } from '@platescale/shared';
 import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface Column {
+  name: string;
+  get(row: Record<string, unknown>): unknown;
+}
+
+/**
+ * The CSV columns of rows whose keys are `keys` (first-seen order): one per scalar field, and one per key of a
+ * map-valued field named in `mapKeys` (`features.Count_Nuclei`, keys sorted).
+ */
+function columnsOf(keys: Iterable<string>, mapKeys: Readonly<Record<string, Iterable<string>>>): Column[] {
+  return [...keys].flatMap((k) => {
+    const sub = mapKeys[k];
+    if (!sub) return [{ name: k, get: (r: Record<string, unknown>) => r[k] }];
+    return [...sub]
+      .sort()
+      .map((s) => ({ name: `${k}.${s}`, get: (r: Record<string, unknown>) => (isMap(r[k]) ? r[k][s] : undefined) }));
+  });
+}
 
 /**
  * Rows as CSV with a header: one column per scalar field in first-seen order, and one per key of an object-valued
@@ -10,27 +30,43 @@ const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object
  * Cells are formatted by csvRow (formula starts neutralised, RFC 4180 quoting).
  */
 export function toCsv(rows: readonly Record<string, unknown>[]): string {
-  const keys = new Map<string, Set<string> | null>();
+  const keys = new Set<string>();
+  const mapKeys: Record<string, Set<string>> = {};
   for (const row of rows) {
     for (const [k, v] of Object.entries(row)) {
-      if (!keys.has(k)) keys.set(k, null);
+      keys.add(k);
       if (isMap(v)) {
-        const sub = keys.get(k) ?? new Set<string>();
-        for (const s of Object.keys(v)) sub.add(s);
-        keys.set(k, sub);
+        mapKeys[k] ??= new Set<string>();
+        for (const s of Object.keys(v)) mapKeys[k].add(s);
       }
     }
   }
-  const columns = [...keys].flatMap(([k, sub]) =>
-    sub
-      ? [...sub]
-          .sort()
-          .map((s) => ({ name: `${k}.${s}`, get: (r: Record<string, unknown>) => (isMap(r[k]) ? r[k][s] : undefined) }))
-      : [{ name: k, get: (r: Record<string, unknown>) => r[k] }],
-  );
+  const columns = columnsOf(keys, mapKeys);
   if (columns.length === 0) return '';
   const lines = [csvRow(columns.map((c) => c.name)), ...rows.map((r) => csvRow(columns.map((c) => c.get(r))))];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The same CSV as toCsv, produced page by page: the header comes from the first row's fields and `mapKeys`
+ * (every key the level's map-valued columns hold, known before the first row), then each page of rows as one
+ * chunk. Memory holds one page, whatever the number of rows.
+ */
+export async function* csvChunks(
+  pages: AsyncIterable<readonly Record<string, unknown>[]>,
+  mapKeys: Readonly<Record<string, readonly string[]>>,
+): AsyncGenerator<string> {
+  let columns: Column[] | undefined;
+  for await (const rows of pages) {
+    if (rows.length === 0) continue;
+    if (!columns) {
+      columns = columnsOf(Object.keys(rows[0]!), mapKeys);
+      if (columns.length === 0) return;
+      yield `${csvRow(columns.map((c) => c.name))}\n`;
+    }
+    const cols = columns;
+    yield `${rows.map((r) => csvRow(cols.map((c) => c.get(r)))).join('\n')}\n`;
+  }
 }
 
 /** The q of the most specific range of an Accept header matching `type`, with that specificity (0 = none). */
@@ -61,12 +97,19 @@ export function prefersCsv(accept: string | undefined): boolean {
   return csvQ > jsonQ || (csvQ === jsonQ && csvSpecificity > jsonSpecificity);
 }
 
-/** Answers `rows` as a CSV download named `<name>.csv` (the name reduced to safe characters). */
-export function sendCsv(reply: FastifyReply, name: string, rows: readonly Record<string, unknown>[]): FastifyReply {
+/**
+ * Answers a CSV download named `<name>.csv` (the name reduced to safe characters): `rows` whole, or streamed
+ * from an async iterable of text chunks (never buffered).
+ */
+export function sendCsv(
+  reply: FastifyReply,
+  name: string,
+  rows: readonly Record<string, unknown>[] | AsyncIterable<string>,
+): FastifyReply {
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}.csv"`)
-    .send(toCsv(rows));
+    .send(Symbol.asyncIterator in rows ? Readable.from(rows) : toCsv(rows));
 }
 
 /** The 200 response of a route that answers JSON or, on `Accept: text/csv`, the same rows as CSV. */

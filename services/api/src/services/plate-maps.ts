@@ -1,5 +1,5 @@
-import { loadPlateMap, parsePlateMap, savePlateMap } from '@platescale/aggregator';
 import type { Db } from '@platescale/db';
+import { loadPlateMap, parsePlateMap, savePlateMap } from '@platescale/results';
 import { NotFoundError } from '@platescale/shared';
 import type { PlateMapView } from '../schemas/plate-maps.js';
 import type { ExperimentService } from './experiments.js';

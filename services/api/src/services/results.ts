@@ -1,10 +1,19 @@
-import { getDoseResponse, getJobResults, type ResultLevel, type ResultRowsByLevel } from '@platescale/aggregator';
 import { type Db, tables } from '@platescale/db';
+import {
+  getDoseResponse,
+  getJobResults,
+  mapColumnKeys,
+  type ResultLevel,
+  type ResultRowsByLevel,
+} from '@platescale/results';
 import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
 import type { DoseResponseFitView } from '../schemas/dose-response.js';
 import { decodeCursor, paginate } from './cursor.js';
 
 const { wellResults, imageResults } = tables;
+
+/** Rows per keyset page of a streamed CSV. */
+const CSV_PAGE = 2000;
 
 /** The model's `top` is the low-dose response (hill > 0), so top > bottom is a falling curve (an IC50). */
 function directionOf(top: number | null, bottom: number | null): DoseResponseFitView['direction'] {
@@ -54,6 +63,24 @@ export function createResultService(db: Db) {
         .limit(page.limit + 1);
       const { items, nextCursor } = paginate(rows, page.limit, (r) => [r.plate, r.well, r.field]);
       return { items: items.map(({ jobId: _, ...r }) => r), nextCursor };
+    },
+
+    /**
+     * Every row of the image or well level, one keyset page of CSV_PAGE rows at a time (what a streamed CSV
+     * reads): memory holds one page whatever the job's size.
+     */
+    async *pages(jobId: string, level: 'image' | 'well') {
+      let cursor: string | undefined;
+      do {
+        const page = await (level === 'image' ? this.images : this.wells)(jobId, { limit: CSV_PAGE, cursor });
+        yield page.items as Record<string, unknown>[];
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    },
+
+    /** Every key of each map-valued column of the level (a streamed CSV's header). */
+    mapKeys(jobId: string, level: 'image' | 'well') {
+      return mapColumnKeys(db, jobId, level);
     },
 
     /** Every row of one level (CSV, and the condition and plate levels, which are small and come whole). */

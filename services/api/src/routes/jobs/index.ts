@@ -4,7 +4,7 @@ import { principalOf } from '../../plugins/auth.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problems, Ref } from '../../schemas/common.js';
 import { Job, JobBody, JobListQuery } from '../../schemas/jobs.js';
 import { Results, ResultsQuery } from '../../schemas/results.js';
-import { jsonOrCsv, prefersCsv, sendCsv } from '../csv.js';
+import { csvChunks, jsonOrCsv, prefersCsv, sendCsv } from '../csv.js';
 import { jobEventRoutes } from './events.js';
 
 export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -118,7 +118,12 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const job = await jobs.row(tenantId, request.params.id);
       const { limit = 100, cursor, level = 'well' } = request.query;
       if (prefersCsv(request.headers.accept)) {
-        return sendCsv(reply, `${job.id}_${level}`, await results.all(job.id, level));
+        const name = `${job.id}_${level}`;
+        if (level === 'image' || level === 'well') {
+          // Streamed page by page: a 500,000-image job's CSV is never held in memory.
+          return sendCsv(reply, name, csvChunks(results.pages(job.id, level), await results.mapKeys(job.id, level)));
+        }
+        return sendCsv(reply, name, await results.all(job.id, level));
       }
       const base = { jobId: job.id, nextCursor: null };
       switch (level) {

@@ -1,5 +1,5 @@
 import { type Db, tables } from '@platescale/db';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 
 const { conditionResults, doseResponseFits, imageResults, plateQc, wellResults } = tables;
 
@@ -78,6 +78,46 @@ export async function getZPrime(db: Db, jobId: string): Promise<Record<string, R
   for (const row of await getJobResults(db, jobId, 'plate')) {
     out[row.plate] ??= {};
     out[row.plate]![row.feature] = row.zPrime;
+  }
+  return out;
+}
+
+/** The jsonb columns of the levels that stream as CSV, by their property names. */
+const MAP_COLUMNS = {
+  image: { table: imageResults, columns: { meanIntensity: 'mean_intensity', features: 'features' } },
+  well: {
+    table: wellResults,
+    columns: {
+      meanIntensity: 'mean_intensity',
+      features: 'features',
+      featureMedians: 'feature_medians',
+      robustZ: 'robust_z',
+    },
+  },
+} as const;
+
+/**
+ * For each map-valued (jsonb object) column of a level: every key any of the job's rows holds, sorted; a column
+ * no row holds an object in is absent. What a streamed CSV needs for its header before the first row is sent.
+ */
+export async function mapColumnKeys(
+  db: Db,
+  jobId: string,
+  level: keyof typeof MAP_COLUMNS,
+): Promise<Record<string, string[]>> {
+  const { table, columns } = MAP_COLUMNS[level];
+  const out: Record<string, string[]> = {};
+  for (const [property, column] of Object.entries(columns)) {
+    const col = sql.identifier(column);
+    const result: unknown = await db.execute(sql`
+      SELECT bool_or(jsonb_typeof(${col}) = 'object') AS any,
+        (SELECT array_agg(k ORDER BY k) FROM (
+          SELECT DISTINCT jsonb_object_keys(${col}) AS k FROM ${table}
+          WHERE job_id = ${jobId} AND jsonb_typeof(${col}) = 'object') keys) AS keys
+      FROM ${table} WHERE job_id = ${jobId}`);
+    // node-postgres and PGlite both answer { rows }.
+    const [row] = (result as { rows: { any: boolean | null; keys: string[] | null }[] }).rows;
+    if (row?.any) out[property] = row.keys ?? [];
   }
   return out;
 }

@@ -1,10 +1,11 @@
 import { tables } from '@platescale/db';
+import { openTestDatabaseWithJobs } from '@platescale/db/testing';
 import t from 'tap';
-import { getDoseResponse, getJobResults, getZPrime } from '../../src/queries/results.js';
-import { databaseWithJobs } from '../helpers/db.js';
+import { getDoseResponse, getJobResults, getZPrime } from '../src/queries.js';
 
 t.test('levels and dose-response read back in a stable order', async (t) => {
-  const database = await databaseWithJobs(t, ['job-q', 'other']);
+  const database = await openTestDatabaseWithJobs(['job-q', 'other']);
+  t.teardown(() => database.dispose());
   const { db } = database;
   await db.insert(tables.plateQc).values([
     { jobId: 'job-q', plate: 'P2', feature: 'Count_Nuclei', nNegative: 0, nPositive: 0, zPrime: null },

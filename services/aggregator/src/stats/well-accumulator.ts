@@ -1,0 +1,172 @@
+import type { ImageResult } from '@platescale/shared';
+import { median } from './descriptive.js';
+import { AREA_FEATURE, COUNT_FEATURE, imageFeatures, intensityFeature } from './features.js';
+import { annotationOf, type PlateMapLookup, type WellSummary } from './wells.js';
+
+/** Column of the per-well value matrix that holds each field's median area (the features follow it). */
+const MEDIAN_AREA = 0;
+const INITIAL_ROWS = 16;
+
+/** Mergeable state of one well: exact sums for every mean, and each field's values (float32) for the medians. */
+interface WellState {
+  plate: string;
+  well: string;
+  fields: number;
+  fieldsFailed: number;
+  ok: number;
+  cellCount: number;
+  areaSum: number;
+  areaWeight: number;
+  /** channel → [Σ intensity·count, Σ count] over the fields with nuclei and a finite intensity. */
+  intensity: Map<string, [number, number]>;
+  /** Σ and n of each feature (index = the accumulator's feature index), in arrival order: means are exact. */
+  sums: number[];
+  counts: number[];
+  /** One row per successful field, `width` columns (NaN = the field has no such value), for the medians only. */
+  values: Float32Array;
+  width: number;
+}
+
+/**
+ * Per-well results from a stream of per-image results, without holding the images: counts, sums and weighted
+ * sums are exact (every mean is computed as analyzeJob computes it, in the same order); medians over a well's
+ * fields come from that well's field values stored as float32, so a median differs from the float64 one by at
+ * most a relative 2⁻²⁴ (float32 rounding; order is preserved by rounding, so the same field is picked). Memory
+ * is the per-well state: a few numbers per feature plus 4 bytes per field and feature.
+ */
+export class WellAccumulator {
+  private readonly wells = new Map<string, WellState>();
+  private readonly featureIndex = new Map<string, number>();
+  /** Feature names by index (index 0 is the median-area column). */
+  private readonly names: string[] = ['\u0000medianArea'];
+
+  get size(): number {
+    return this.wells.size;
+  }
+
+  add(r: ImageResult): void {
+    const key = `${r.plate}\u0000${r.well}`;
+    let w = this.wells.get(key);
+    if (!w) {
+      w = {
+        plate: r.plate,
+        well: r.well,
+        fields: 0,
+        fieldsFailed: 0,
+        ok: 0,
+        cellCount: 0,
+        areaSum: 0,
+        areaWeight: 0,
+        intensity: new Map(),
+        sums: [],
+        counts: [],
+        values: new Float32Array(0),
+        width: 0,
+      };
+      this.wells.set(key, w);
+    }
+    w.fields += 1;
+    if (!r.ok) {
+      w.fieldsFailed += 1;
+      return;
+    }
+    w.cellCount += r.count;
+    const features = imageFeatures(r);
+    for (const name of Object.keys(features)) this.indexOf(name);
+    const row = this.row(w);
+    if (r.count > 0) {
+      w.areaSum += r.meanArea * r.count;
+      w.areaWeight += r.count;
+      for (const [channel, value] of Object.entries(r.meanIntensity ?? {})) {
+        if (!Number.isFinite(value)) continue;
+        const acc = w.intensity.get(channel) ?? [0, 0];
+        acc[0] += value * r.count;
+        acc[1] += r.count;
+        w.intensity.set(channel, acc);
+      }
+      if (Number.isFinite(r.medianArea)) w.values[row + MEDIAN_AREA] = r.medianArea;
+    }
+    for (const [name, value] of Object.entries(features)) {
+      const i = this.featureIndex.get(name)!;
+      w.sums[i] = (w.sums[i] ?? 0) + value;
+      w.counts[i] = (w.counts[i] ?? 0) + 1;
+      w.values[row + i] = value;
+    }
+    w.ok += 1;
+  }
+
+  /** Every well's summary, annotated from the plate map, in plate/well order: what aggregateWells returns. */
+  summaries(plateMap: PlateMapLookup): WellSummary[] {
+    const keys = [...this.wells.keys()].sort();
+    return keys.map((key) => {
+      const w = this.wells.get(key)!;
+      const { plate, well, fields, fieldsFailed, cellCount } = w;
+      const measures = this.measures(w);
+      return { plate, well, fields, fieldsFailed, cellCount, ...measures, ...annotationOf(plateMap(plate, well)) };
+    });
+  }
+
+  private measures(w: WellState) {
+    const meanArea = w.areaWeight > 0 ? w.areaSum / w.areaWeight : null;
+    const meanIntensity: Record<string, number> = {};
+    for (const channel of [...w.intensity.keys()].sort()) {
+      const [sum, weight] = w.intensity.get(channel)!;
+      if (weight > 0) meanIntensity[channel] = sum / weight;
+    }
+    const features: Record<string, number> = {};
+    const featureMedians: Record<string, number> = {};
+    const order = w.counts.flatMap((n, i) => (n ? [i] : [])).sort((a, b) => cmp(this.names[a]!, this.names[b]!));
+    for (const i of order) {
+      const name = this.names[i]!;
+      features[name] = w.sums[i]! / w.counts[i]!;
+      featureMedians[name] = median(this.column(w, i))!;
+    }
+    // Area and intensities describe nuclei: over the well they are weighted by how many each field holds.
+    if (meanArea !== null) features[AREA_FEATURE] = meanArea;
+    for (const [channel, value] of Object.entries(meanIntensity)) features[intensityFeature(channel)] = value;
+    return {
+      meanCellCount: w.ok > 0 ? features[COUNT_FEATURE]! : null,
+      meanArea,
+      medianArea: median(this.column(w, MEDIAN_AREA)),
+      meanIntensity,
+      features,
+      featureMedians,
+    };
+  }
+
+  private column(w: WellState, i: number): number[] {
+    const out: number[] = [];
+    if (i >= w.width) return out;
+    for (let r = 0; r < w.ok; r++) {
+      const v = w.values[r * w.width + i]!;
+      if (!Number.isNaN(v)) out.push(v);
+    }
+    return out;
+  }
+
+  private indexOf(name: string): number {
+    let i = this.featureIndex.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.featureIndex.set(name, i);
+    }
+    return i;
+  }
+
+  /** Offset of a new NaN-filled row for the well's next successful field, widening or growing its matrix. */
+  private row(w: WellState): number {
+    const width = this.names.length;
+    const needed = (w.ok + 1) * width;
+    if (width !== w.width || needed > w.values.length) {
+      const rows = Math.max(INITIAL_ROWS, w.ok + 1, width === w.width ? Math.ceil(w.ok * 1.5) : w.ok + 1);
+      const grown = new Float32Array(rows * width).fill(Number.NaN);
+      for (let r = 0; r < w.ok; r++) grown.set(w.values.subarray(r * w.width, (r + 1) * w.width), r * width);
+      w.values = grown;
+      w.width = width;
+    }
+    return w.ok * width;
+  }
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
