@@ -14,15 +14,23 @@ function model(inputShape: (number | string)[], type: 'float32' | 'int64' = 'flo
   return encodeModel(g.build(), { metadata });
 }
 
-t.test('the committed default model is a trained pixel classifier the segmenter thresholds at 0.5', async (t) => {
-  const bytes = readFileSync(DEFAULT_MODEL_PATH);
-  t.match(readModelMetadata(bytes), {
-    'platescale.channels': '["DNA"]',
-    'platescale.normalization': 'percentile',
-  });
-  const m = await loadModel('default', bytes);
-  t.match(m, { channels: 1, channelNames: ['DNA'], output: 'probability', threshold: 0.5, objects: 'Nuclei' });
-});
+t.test(
+  'the committed default model is a nuclei network: normalised input, class planes, a working diameter',
+  async (t) => {
+    const bytes = readFileSync(DEFAULT_MODEL_PATH);
+    t.match(readModelMetadata(bytes), { 'platescale.output': 'classes', 'platescale.input': 'normalized' });
+    const m = await loadModel('default', bytes);
+    t.match(m, {
+      channels: 1,
+      output: 'classes',
+      input: 'normalized',
+      classes: ['background', 'interior', 'boundary'],
+      diameter: 12,
+      objects: 'Nuclei',
+    });
+    t.ok(m.multiple > 1, 'input padded to the network’s pooling multiple');
+  },
+);
 
 t.test('an intensity model is cut by Li unless it names another threshold', async (t) => {
   const li = await loadModel('smooth', model([1, 1, 'H', 'W'], 'float32', { 'platescale.output': 'intensity' }));

@@ -5,7 +5,7 @@ import { classPlanes, DEFAULT_MODEL_PATH, loadModel, normalizeImage } from '@pla
 import { seededRandom, shuffle } from '../classifier/random.js';
 import { TrainingInputError } from '../errors.js';
 import type { LabelledImage, TrainingResult } from '../train.js';
-import { DEFAULT_FINE_TUNE } from './finetune.js';
+import { DEFAULT_FINE_TUNE, type FineTuneOptions } from './finetune.js';
 import { BACKGROUND, BOUNDARY, INTERIOR } from './targets.js';
 import { teachNetwork } from './teach.js';
 
@@ -22,6 +22,8 @@ export interface NetworkTeachRequest {
   heldOutFraction?: number;
   /** The model to start from (default: the segmenter's default nuclei model). */
   base?: Uint8Array;
+  /** How to fine-tune (default DEFAULT_FINE_TUNE, chosen for the default model on the tune split). */
+  fineTune?: FineTuneOptions;
 }
 
 /** A class name that marks where touching nuclei meet. */
@@ -103,7 +105,7 @@ export async function trainNetworkFromStrokes(
     };
   });
   const base = request.base ?? (await readFile(DEFAULT_MODEL_PATH));
-  const { bytes, diameters } = await teachNetwork(base, strokes, DEFAULT_FINE_TUNE, {
+  const { bytes, diameters } = await teachNetwork(base, strokes, request.fineTune ?? DEFAULT_FINE_TUNE, {
     channels: request.channels,
     ...(request.objects ? { objects: request.objects } : {}),
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { loadModel } from '@platescale/segmentation';
 import t from 'tap';
 import { encodeNetwork } from '../../src/cnn/export.js';
+import { DEFAULT_FINE_TUNE } from '../../src/cnn/finetune.js';
 import { type NetworkTeachRequest, networkClassMap, trainNetworkFromStrokes } from '../../src/cnn/taught.js';
 import { TrainingInputError } from '../../src/errors.js';
 import { discGrid, discStrokes } from '../fixtures/discs.js';
@@ -27,6 +28,8 @@ const request = (over: Partial<NetworkTeachRequest> = {}): NetworkTeachRequest =
   objects: 'Nuclei',
   objectDiameter: 12,
   base,
+  // A random tiny base: class-balanced strokes, little pull towards it (the defaults suit a trained base).
+  fineTune: { ...DEFAULT_FINE_TUNE, classBalance: true, distillation: 0.3 },
   ...over,
 });
 

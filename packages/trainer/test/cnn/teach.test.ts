@@ -51,7 +51,7 @@ t.test(
   async (t) => {
     const base = randomNetwork(2);
     const baseBytes = encodeNetwork(base);
-    const opts = { ...DEFAULT_FINE_TUNE, steps: 60, learningRate: 0.01, distillation: 0.3 };
+    const opts = { ...DEFAULT_FINE_TUNE, steps: 150, learningRate: 0.01, distillation: 0.3, classBalance: true };
     const { model, bytes, diameters } = await teachNetwork(baseBytes, [image()], opts, { objects: 'Cells' });
     t.same(diameters, [12], 'the given diameter is used');
     const tuned = new Set(fineTunedLayers(base));
@@ -77,7 +77,7 @@ t.test(
   'without a diameter it is estimated from the image; an empty image or a non-network base is refused',
   async (t) => {
     const baseBytes = encodeNetwork(randomNetwork(2));
-    const opts = { ...DEFAULT_FINE_TUNE, steps: 1, learningRate: 0.01, distillation: 0.3 };
+    const opts = { ...DEFAULT_FINE_TUNE, steps: 1, learningRate: 0.01, distillation: 0.3, classBalance: true };
     const { diameters } = await teachNetwork(baseBytes, [image({ diameter: undefined })], opts);
     t.ok(Math.abs(diameters[0]! / 12 - 1) < 0.2, `estimated ${diameters[0]!.toFixed(1)} px`);
     const empty = image({ diameter: undefined, data: new Float32Array(SIDE * SIDE).fill(0.2), name: 'blank' });

@@ -50,25 +50,9 @@ const jacobian =
     return [1 - 1 / d, 1 / d, (span * u * hill! * LN10) / (d * d), (-span * u * LN10 * (logDose - logEc50!)) / (d * d)];
   };
 
-/** One row per distinct log dose (ascending): how many wells, their mean, and the sum of squares within doses. */
-function byDose(x: number[], y: number[]) {
-  const sums = new Map<number, [n: number, sum: number]>();
-  x.forEach((xi, i) => {
-    const acc = sums.get(xi) ?? [0, 0];
-    acc[0] += 1;
-    acc[1] += y[i]!;
-    sums.set(xi, acc);
-  });
-  const doses = [...sums.keys()].sort((a, b) => a - b);
-  const n = doses.map((d) => sums.get(d)![0]);
-  const means = doses.map((d) => sums.get(d)![1] / sums.get(d)![0]);
-  const meanOf = new Map(doses.map((d, i) => [d, means[i]!]));
-  const within = x.reduce((s, xi, i) => s + (y[i]! - meanOf.get(xi)!) ** 2, 0);
-  return { x: doses, n, mean: means, within };
-}
-
-/** Starting points from the dose means (ascending doses): plateaus at both ends, EC50 where the half crosses. */
-function initialGuesses(doses: number[], means: number[]): Params[] {
+function initialGuesses(x: number[], y: number[]): Params[] {
+  const doses = [...new Set(x)].sort((a, b) => a - b);
+  const means = doses.map((d) => mean(y.filter((_, i) => x[i] === d))!);
   const top = means[0]!;
   const bottom = means[means.length - 1]!;
   const half = (top + bottom) / 2;
@@ -110,23 +94,15 @@ export function fitLogLogistic(points: DosePoint[]): LogLogisticFit {
   if (doses < MIN_DOSES || usable.length <= 4) {
     return { ...empty, converged: false, error: `needs ≥ ${MIN_DOSES} distinct positive doses and > 4 wells` };
   }
-  let minY = Number.POSITIVE_INFINITY;
-  let maxY = Number.NEGATIVE_INFINITY;
-  for (const v of y) {
-    minY = Math.min(minY, v);
-    maxY = Math.max(maxY, v);
-  }
+  const minY = Math.min(...y);
+  const maxY = Math.max(...y);
   const spanY = maxY - minY || Math.abs(maxY) || 1;
   const minX = Math.min(...x);
   const maxX = Math.max(...x);
-  // Least squares over every well equals least squares over the dose means weighted by their well counts, plus
-  // the within-dose sum of squares (a constant): the fit runs on one point per dose, whatever the replicates.
-  const group = byDose(x, y);
-  const weights = group.n.map((n) => 1 / Math.sqrt(n));
 
   let best: { params: number[]; sse: number } | undefined;
-  for (const initialValues of initialGuesses(group.x, group.mean)) {
-    const result = levenbergMarquardt({ x: group.x, y: group.mean }, model, {
+  for (const initialValues of initialGuesses(x, y)) {
+    const result = levenbergMarquardt({ x, y }, model, {
       initialValues,
       jacobianFunction: jacobian,
       minValues: [minY - spanY, minY - spanY, minX - 3, 0.05],
@@ -134,10 +110,9 @@ export function fitLogLogistic(points: DosePoint[]): LogLogisticFit {
       maxIterations: MAX_ITERATIONS,
       errorTolerance: 1e-12,
       improvementThreshold: 1e-6,
-      weights,
     });
     const f = model(result.parameterValues);
-    const sse = group.within + group.x.reduce((s, xi, i) => s + group.n[i]! * (group.mean[i]! - f(xi)) ** 2, 0);
+    const sse = y.reduce((s, yi, i) => s + (yi - f(x[i]!)) ** 2, 0);
     if (result.parameterValues.every(Number.isFinite) && (!best || sse < best.sse)) {
       best = { params: result.parameterValues, sse };
     }
@@ -148,11 +123,9 @@ export function fitLogLogistic(points: DosePoint[]): LogLogisticFit {
   const yMean = mean(y)!;
   const sst = y.reduce((s, yi) => s + (yi - yMean) ** 2, 0);
   const dof = usable.length - 4;
-  // JᵀJ and Jᵀr over every well, from the dose rows scaled by √n (each well of a dose has the same row).
-  const root = group.n.map(Math.sqrt);
-  const J = new Matrix(group.x.map((xi, i) => jacobian(best.params)(xi).map((v) => v * root[i]!)));
+  const J = new Matrix(x.map((xi) => jacobian(best.params)(xi)));
   const f = model(best.params);
-  const residuals = Matrix.columnVector(group.mean.map((m, i) => root[i]! * (m - f(group.x[i]!))));
+  const residuals = Matrix.columnVector(y.map((yi, i) => yi - f(x[i]!)));
   let logEc50Se: number | null = null;
   let converged = false;
   try {
