@@ -17,7 +17,7 @@ t.test('touching nuclei are split, a lone one is not; size and border filters ap
     { x: 30, y: 30, r: 9 },
     { x: 45, y: 30, r: 9 }, // overlaps the first: a neck, two peaks
     { x: 90, y: 90, r: 10 },
-    { x: 100, y: 20, r: 2 }, // 13 px: under minArea
+    { x: 100, y: 20, r: 1.5 }, // 9 px: under minArea
     { x: 2, y: 100, r: 7 }, // touches the border
   ];
   const ch = unit(discField(128, 128, discs, 16) as Uint16Array);

@@ -57,7 +57,7 @@ export interface NucleiRecipe {
 export const NUCLEI_RECIPE: NucleiRecipe = {
   spec: NUCLEI_NETWORK,
   diameter: CANONICAL_DIAMETER,
-  steps: 4000,
+  steps: 6000,
   batch: 8,
   patchSize: 128,
   scaleJitter: 1.4,
