@@ -23,6 +23,20 @@ export class ObjectKeyConflictError extends AdapterError {
   }
 }
 
+/**
+ * The disk under the filesystem store is full (ENOSPC, or the user's quota: EDQUOT). Not retryable: a retry
+ * seconds later meets the same full disk, so the item fails with this error and the job goes on.
+ */
+export class ObjectStoreFullError extends AdapterError {
+  constructor(key: string, cause: unknown) {
+    super(`object store is out of space: writing '${key}' failed (${(cause as Error).message})`, {
+      code: 'object_store_full',
+      status: 507,
+      cause,
+    });
+  }
+}
+
 /** An event entry above EventBridge's 256 KB entry limit: large data must travel by reference (an S3 key). */
 export class EventTooLargeError extends AdapterError {
   constructor(detailType: string, bytes: number, limit: number) {

@@ -8,6 +8,7 @@ export {
   InvalidTtlError,
   LambdaFunctionError,
   ObjectKeyConflictError,
+  ObjectStoreFullError,
 } from './errors.js';
 export { MAX_ENTRIES_PER_REQUEST, MAX_ENTRY_BYTES } from './events/entry.js';
 export { createEventBridgeBus, type EventBridgeBusOptions } from './events/eventbridge.js';
@@ -21,7 +22,7 @@ export {
   parseLambdaEndpoints,
 } from './lambda/emulator.js';
 export type { AdapterLogger } from './logger.js';
-export { createFilesystemObjectStore } from './objects/filesystem.js';
+export { createFilesystemObjectStore, type FilesystemObjectStoreOptions } from './objects/filesystem.js';
 export { assertBucketName, assertSafeKey } from './objects/keys.js';
 export { createS3ObjectStore, type S3ObjectStoreOptions } from './objects/s3.js';
 export { resolveDatabaseUrl } from './secrets/database-url.js';

@@ -75,10 +75,17 @@ async function processImageSet(
   });
   const keys = opts.writeOutputs ? outputKeys(batch.resultsPrefix, set) : undefined;
   if (keys) {
-    await Promise.all([
+    const writes = await Promise.allSettled([
       store.put(keys.objectsKey, encodeObjects(segmentation), { contentType: 'application/x-ndjson' }),
       encodeMask(segmentation).then((png) => store.put(keys.maskKey, png, { contentType: 'image/png' })),
     ]);
+    const failed = writes.find((w) => w.status === 'rejected');
+    if (failed) {
+      // A failed image set leaves no outputs: one of the pair alone (a full disk took the other) would be an
+      // orphan that no image row points to.
+      await Promise.allSettled([store.delete(keys.objectsKey), store.delete(keys.maskKey)]);
+      throw failed.reason;
+    }
   }
   return {
     plate: set.plate,

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { ObjectStoreFullError } from '@platescale/adapters';
 import { decodeImage } from '@platescale/segmentation';
 import type { ImageFailure, ImageSummary, SegmentBatchEvent } from '@platescale/shared';
 import { UnavailableError } from '@platescale/shared';
@@ -128,4 +129,26 @@ t.test('a model that breaks the contract fails every item with the reason', asyn
     Items: [set('A02', { DNA: 'plate/A02-DNA.tif' })],
   });
   t.match(results[0], { ok: false, error: { type: 'ModelContractError', message: /models\/bad\.onnx/ } });
+});
+
+t.test('a full disk fails the image set with the cause and leaves none of its outputs', async (t) => {
+  const store = await seed();
+  const put = store.put.bind(store);
+  // The disk fills between the two outputs: the per-object table is stored, the mask is not.
+  store.put = async (key, body, opts) => {
+    if (key.endsWith('.png')) throw new ObjectStoreFullError(key, new Error('ENOSPC: no space left on device'));
+    return put(key, body, opts);
+  };
+  store.withBucket = () => store;
+  const handler = createSegmentHandler({ objects: store });
+  const { results } = await handler({
+    BatchInput: batchInput,
+    Items: [set('A02', { DNA: 'plate/A02-DNA.tif' })],
+  });
+  t.match(results[0], { ok: false, error: { type: 'ObjectStoreFullError', message: /out of space.*ENOSPC/ } });
+  t.same(
+    [...store.objects.keys()].filter((k) => k.includes('results/')),
+    [],
+    'the stored half of the pair was deleted',
+  );
 });

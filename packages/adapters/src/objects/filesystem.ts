@@ -3,7 +3,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { type ListPage, type ObjectInfo, ObjectNotFoundError, type ObjectStore } from '@platescale/shared';
-import { ObjectKeyConflictError } from '../errors.js';
+import { ObjectKeyConflictError, ObjectStoreFullError } from '../errors.js';
 import { decodeContinuation, encodeContinuation } from './continuation.js';
 import { etagOf, etagOfFile } from './etag.js';
 import { assertBucketName, assertSafeKey, pageSize } from './keys.js';
@@ -13,16 +13,31 @@ type EtagCache = Map<string, { stamp: string; etag: string }>;
 
 const stampOf = (s: Stats) => `${s.ino}:${s.size}:${s.mtimeMs}`;
 
+export interface FilesystemObjectStoreOptions {
+  /** Writes a temp file (default fs.promises.writeFile): fault-injection tests fill the disk through it. */
+  writeFile?: (path: string, data: Uint8Array) => Promise<void>;
+}
+
 /**
  * The embedded object store: `<root>/<bucket>/<key>` files with S3 semantics (lexicographic listing with
  * continuation tokens, quoted-MD5 ETags, idempotent delete). Writes are atomic (temp file + rename) so a
- * concurrent reader sees the old or the new object, never half of one.
+ * concurrent reader sees the old or the new object, never half of one; a write that fails (a full disk) leaves
+ * no temp file behind.
  */
-export function createFilesystemObjectStore(root: string, bucket: string): ObjectStore {
-  return bindBucket(resolve(root), bucket, new Map());
+export function createFilesystemObjectStore(
+  root: string,
+  bucket: string,
+  opts: FilesystemObjectStoreOptions = {},
+): ObjectStore {
+  return bindBucket(resolve(root), bucket, new Map(), opts.writeFile ?? writeFile);
 }
 
-function bindBucket(root: string, bucket: string, etags: EtagCache): ObjectStore {
+function bindBucket(
+  root: string,
+  bucket: string,
+  etags: EtagCache,
+  writeTemp: (path: string, data: Uint8Array) => Promise<void>,
+): ObjectStore {
   assertBucketName(bucket);
   const bucketDir = join(root, bucket);
   const tmpDir = join(root, '.tmp');
@@ -50,27 +65,35 @@ function bindBucket(root: string, bucket: string, etags: EtagCache): ObjectStore
   }
 
   async function writeAtomically(key: string, path: string, data: Uint8Array): Promise<void> {
-    await mkdir(tmpDir, { recursive: true });
     const tmp = join(tmpDir, randomUUID());
-    await writeFile(tmp, data);
     try {
-      // A concurrent delete may prune the parent directory between mkdir and rename: retry once.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await mkdir(dirname(path), { recursive: true });
-          await rename(tmp, path);
-          return;
-        } catch (err) {
-          const code = errCode(err);
-          if (code === 'ENOENT' && attempt === 0) continue;
-          if (code === 'ENOTDIR' || code === 'EEXIST')
-            throw new ObjectKeyConflictError(key, 'a prefix of it is an object');
-          if (code === 'EISDIR') throw new ObjectKeyConflictError(key, 'other keys continue it with "/"');
-          throw err;
-        }
-      }
+      await mkdir(tmpDir, { recursive: true });
+      await writeTemp(tmp, data);
+      await moveIntoPlace(key, tmp, path);
+    } catch (err) {
+      if (errCode(err) === 'ENOSPC' || errCode(err) === 'EDQUOT') throw new ObjectStoreFullError(key, err);
+      throw err;
     } finally {
+      // Also after a failed write: a disk that filled mid-write holds part of the temp file.
       await rm(tmp, { force: true });
+    }
+  }
+
+  async function moveIntoPlace(key: string, tmp: string, path: string): Promise<void> {
+    // A concurrent delete may prune the parent directory between mkdir and rename: retry once.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await rename(tmp, path);
+        return;
+      } catch (err) {
+        const code = errCode(err);
+        if (code === 'ENOENT' && attempt === 0) continue;
+        if (code === 'ENOTDIR' || code === 'EEXIST')
+          throw new ObjectKeyConflictError(key, 'a prefix of it is an object');
+        if (code === 'EISDIR') throw new ObjectKeyConflictError(key, 'other keys continue it with "/"');
+        throw err;
+      }
     }
   }
 
@@ -165,7 +188,7 @@ function bindBucket(root: string, bucket: string, etags: EtagCache): ObjectStore
       await pruneEmptyParents(path);
     },
     withBucket(other) {
-      return bindBucket(root, other, etags);
+      return bindBucket(root, other, etags, writeTemp);
     },
   };
 }

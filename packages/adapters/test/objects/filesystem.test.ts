@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectNotFoundError, UnsafeKeyError, ValidationError } from '@platescale/shared';
 import t from 'tap';
-import { ObjectKeyConflictError } from '../../src/errors.js';
+import { ObjectKeyConflictError, ObjectStoreFullError } from '../../src/errors.js';
 import { createFilesystemObjectStore } from '../../src/objects/filesystem.js';
 
 async function tempRoot(t: { teardown(fn: () => unknown): void }): Promise<string> {
@@ -102,4 +102,30 @@ t.test('withBucket shares the root; concurrent writes to one key leave one whole
   const bodies = Array.from({ length: 20 }, (_, i) => String(i).repeat(10_000));
   await Promise.all(bodies.map((b) => store.put('k', b)));
   t.ok(bodies.includes((await store.get('k')).toString()), 'never a torn write');
+});
+
+t.test('a disk that fills mid-write: ObjectStoreFullError naming the key, no object, no temp file left', async (t) => {
+  const root = await tempRoot(t);
+  let full = false;
+  // Like a real full disk: part of the bytes land in the file, then the write fails with ENOSPC.
+  const store = createFilesystemObjectStore(root, 'bucket', {
+    async writeFile(path, data) {
+      if (!full) return writeFile(path, data);
+      await appendFile(path, data.subarray(0, Math.floor(data.length / 2)));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+  });
+  await store.put('res/old.png', 'the old value');
+  full = true;
+  const err = await store.put('res/new.png', 'x'.repeat(1000)).catch((e: unknown) => e);
+  t.type(err, ObjectStoreFullError);
+  t.match(err, { code: 'object_store_full', retryable: false, message: /res\/new\.png.*ENOSPC/ });
+  await t.rejects(store.put('res/old.png', 'a new value'), ObjectStoreFullError);
+  t.equal(await store.head('res/new.png'), undefined, 'the failed object is not there');
+  t.equal((await store.get('res/old.png')).toString(), 'the old value', 'an overwrite that failed kept the old value');
+  t.same(
+    (await store.list('res/')).objects.map((o) => o.key),
+    ['res/old.png'],
+  );
+  t.same(await readdir(join(root, '.tmp')), [], 'no partial temp file is left to fill the disk further');
 });

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { call, ok, waitForJob } from './helpers/api.js';
-import { jobCounts, report } from './helpers/counts.js';
-import { experimentBody, writeSmallPlate } from './helpers/plate.js';
-import { startProxy } from './helpers/proxy.js';
+import { call, waitForJob } from './helpers/api.js';
+import { assertAllStored, jobCounts, report } from './helpers/counts.js';
+import { registerAndStartJob, writeSmallPlate } from './helpers/plate.js';
+import { proxyTo } from './helpers/proxy.js';
 import { DATABASE_URL, openScenario } from './helpers/scenario.js';
 import { startServing } from './helpers/server.js';
 
@@ -15,20 +15,12 @@ t.test(
   async (t) => {
     const s = await openScenario('postgres_outage');
     t.teardown(() => s.dispose());
-    const proxy = await startProxy(Number(new URL(DATABASE_URL).port || 5432));
+    const { proxy, url: viaProxy } = await proxyTo(DATABASE_URL, 5432);
     t.teardown(() => proxy.close());
-    const viaProxy = new URL(DATABASE_URL);
-    viaProxy.port = String(proxy.port);
     const plate = await writeSmallPlate(s, { wells: 24, fields: 2 });
-    const server = await startServing(s.env({ DATABASE_URL: viaProxy.href, ENGINE_LEASE_SECONDS: '3' }));
+    const server = await startServing(s.env({ DATABASE_URL: viaProxy, ENGINE_LEASE_SECONDS: '3' }));
     t.teardown(() => server.stop());
-    await ok(server.url, s.key, 'POST', '/v1/experiments', experimentBody(plate));
-    const { jobId } = await ok<{ jobId: string }>(server.url, s.key, 'POST', '/v1/jobs', {
-      experimentId: plate.experimentId,
-      segmentationChannel: 'DNA',
-      batchSize: 2,
-      maxConcurrency: 2,
-    });
+    const jobId = await registerAndStartJob(server.url, s.key, plate, { batchSize: 2, maxConcurrency: 2 });
     await waitForJob(() => server.url, s.key, jobId, { until: (j) => j.progress.succeeded >= 8 });
 
     await proxy.down();
@@ -59,11 +51,7 @@ t.test(
     const recoveredS = (performance.now() - cameBack) / 1000;
     t.equal(done.status, 'SUCCEEDED', 'the job resumed and finished');
     const c = await jobCounts(s, jobId);
-    t.equal(c.imageRows, plate.imageSets, 'one image row per image set');
-    t.equal(c.imagesFailed, 0);
-    t.equal(c.wellRows, plate.wells);
-    t.equal(c.events, 1, 'one completion event');
-    t.equal(c.eventsUnpublished, 0);
+    assertAllStored(t, c, plate);
     report('2 postgres-outage-10s', c, {
       read503Ms: Math.round(read.ms),
       readyNames: 'database',

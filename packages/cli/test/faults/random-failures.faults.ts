@@ -5,7 +5,7 @@ import { call, ok, waitForJob } from './helpers/api.js';
 import { jobCounts, report } from './helpers/counts.js';
 import { readInvocations, runsPerItem } from './helpers/invocations.js';
 import { experimentBody, writeSmallPlate } from './helpers/plate.js';
-import { startReceiver } from './helpers/receiver.js';
+import { startReceiver, waitForDeliveries } from './helpers/receiver.js';
 import { openScenario } from './helpers/scenario.js';
 import { startServing } from './helpers/server.js';
 
@@ -122,9 +122,3 @@ t.test(
     });
   },
 );
-
-async function waitForDeliveries(receiver: { received: unknown[] }, n: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (receiver.received.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 1000));
-}

@@ -1,5 +1,7 @@
 import { tables } from '@platescale/db';
 import { count, eq } from 'drizzle-orm';
+import type { Test } from 'tap';
+import type { Plate } from './plate.js';
 import type { Receiver } from './receiver.js';
 import type { Scenario } from './scenario.js';
 
@@ -57,4 +59,13 @@ export function report(
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}\n`,
   );
+}
+
+/** A job that lost nothing: one row per image set and per well, none failed, one completion event, published. */
+export function assertAllStored(t: Test, c: JobCounts, plate: Pick<Plate, 'imageSets' | 'wells'>): void {
+  t.equal(c.imageRows, plate.imageSets, 'one image row per image set');
+  t.equal(c.imagesFailed, 0);
+  t.equal(c.wellRows, plate.wells);
+  t.equal(c.events, 1, 'one completion event');
+  t.equal(c.eventsUnpublished, 0);
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tenantImageRoot } from '@platescale/shared';
 import { type GroundTruth, writePlate } from '@platescale/synthetic';
+import { ok } from './api.js';
 import { type Scenario, TENANT } from './scenario.js';
 
 const ROWS = 'ABCDEFGH';
@@ -51,4 +52,20 @@ export function experimentBody(plate: Plate) {
     naming: 'auto',
     channels: ['DNA', 'CellStain'],
   };
+}
+
+/** Registers the plate's experiment and starts a job on it (DNA segmented); `job` adds to or overrides the body. */
+export async function registerAndStartJob(
+  url: string,
+  key: string,
+  plate: Plate,
+  job: Record<string, unknown>,
+): Promise<string> {
+  await ok(url, key, 'POST', '/v1/experiments', experimentBody(plate));
+  const { jobId } = await ok<{ jobId: string }>(url, key, 'POST', '/v1/jobs', {
+    experimentId: plate.experimentId,
+    segmentationChannel: 'DNA',
+    ...job,
+  });
+  return jobId;
 }

@@ -52,3 +52,11 @@ export async function startProxy(targetPort: number, targetHost = '127.0.0.1'): 
     close: stop,
   };
 }
+
+/** A proxy in front of the server `url` names, and the same URL pointed at the proxy (what a serving process gets). */
+export async function proxyTo(url: string, defaultPort: number): Promise<{ proxy: TcpProxy; url: string }> {
+  const target = new URL(url);
+  const proxy = await startProxy(Number(target.port || defaultPort), target.hostname);
+  target.port = String(proxy.port);
+  return { proxy, url: target.href };
+}

@@ -62,3 +62,10 @@ export function validSignature(secret: string, r: Received): boolean {
     return got.length === expected.length && timingSafeEqual(got, expected);
   });
 }
+
+/** Waits until the receiver got `n` requests (at most 15 s), then a second more so that a duplicate would show. */
+export async function waitForDeliveries(receiver: Pick<Receiver, 'received'>, n: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (receiver.received.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000));
+}
