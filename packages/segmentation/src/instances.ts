@@ -85,7 +85,8 @@ export function instancesFromClasses(
 
   // Seeds: 4-connected regions of confident interior.
   const queue = scratch.int32('instances.queue', n);
-  const seed = scratch.int32('instances.seed', n);
+  // Seed ids, later the flooding's queue links (`next`): one buffer, never needed at once.
+  const seed = scratch.int32('instances.perPixel', n);
   let seeds = 0;
   for (let i = 0; i < n; i++) {
     if (labels[i] !== -1 || seed[i] !== 0 || !(interior[i]! > opts.seedProbability)) continue;
@@ -112,7 +113,7 @@ export function instancesFromClasses(
   if (opts.seedDynamicFraction > 0 && seeds > 0) seeds = splitSeeds(labels, width, height, opts, minArea);
 
   // Flooding from the seeds: bucket queue on 1 − interior, each pixel labelled when first reached.
-  const next = scratch.int32('instances.next', n, -1);
+  const next = scratch.int32('instances.perPixel', n, -1);
   const first = new Int32Array(LEVELS).fill(-1);
   const last = new Int32Array(LEVELS).fill(-1);
   const push = (p: number, label: number) => {

@@ -29,7 +29,10 @@ export interface SegmentOptions {
   workingScale: number;
   /** Foreground-only models: a distance-map peak must rise this fraction of d above its saddle to seed an object. */
   minDynamicFraction: number;
-  /** Tile side for model inference; larger images run in overlapping tiles. */
+  /**
+   * Tile side for model inference; larger images run in overlapping tiles. 512: the network's intermediates for a
+   * 1024 tile cost ~230 MB more peak RSS on a 2048² field at the same CPU time per item (bench:segmenter).
+   */
   tileSize: number;
   /** Overrides the model's threshold method (foreground-only models). */
   threshold?: ThresholdMethod;
@@ -40,17 +43,24 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   maxAreaFraction: 30,
   maxHoleFraction: 0.5,
   clearBorder: false,
-  seedProbability: 0.5,
+  seedProbability: 0.2,
   seedDynamicFraction: 0.1,
   workingScale: 1.25,
   minDynamicFraction: 0.1,
-  tileSize: 1024,
+  tileSize: 512,
 };
 
 /** Nucleus diameter used when nothing else says: an empty field, a foreground-only model. */
 const FALLBACK_DIAMETER = 16;
 /** The diameter measured on the first pass's nuclei must be within this factor of the one it ran at. */
 const RESCALE_TOLERANCE = 1.25;
+/**
+ * Side (px at the working scale) of the window whose nuclei check the estimate: ~20 nuclei across, enough for a
+ * stable median, at a fraction of a whole large image's cost.
+ */
+const CHECK_WINDOW = 512;
+/** Fewer whole nuclei than this in the window, and the whole image is measured instead. */
+const MIN_CHECK_NUCLEI = 10;
 
 export type DiameterSource = 'given' | 'estimated' | 'default';
 
@@ -137,11 +147,54 @@ export async function classPlanes(
   return planes.map((p) => resample(p, size.width, size.height, width, height));
 }
 
+/** A window of planar images. */
+interface Window {
+  inputs: Float32Array[];
+  width: number;
+  height: number;
+}
+
+/**
+ * The side × side window of the image with the most signal (of a 3 × 3 grid of candidates), or undefined when the
+ * window would hold most of the image anyway. The brightest window, not the centre: a field's nuclei may crowd one
+ * side, and the window must hold enough of them to measure.
+ */
+function checkWindow(inputs: Float32Array[], width: number, height: number, side: number): Window | undefined {
+  if (side * side * 2 > width * height || (side >= width && side >= height)) return undefined;
+  const w = Math.min(side, width);
+  const h = Math.min(side, height);
+  const plane = inputs[0]!;
+  const rows = new Float64Array(height);
+  for (let y = 0; y < height; y++) {
+    let sum = 0;
+    for (let x = 0, i = y * width; x < width; x++, i++) sum += plane[i]!;
+    rows[y] = sum;
+  }
+  let best = { x: 0, y: 0, signal: -Infinity };
+  for (let gy = 0; gy < 3; gy++) {
+    const y0 = Math.round(((height - h) * gy) / 2);
+    for (let gx = 0; gx < 3; gx++) {
+      const x0 = Math.round(((width - w) * gx) / 2);
+      let signal = 0;
+      for (let y = y0; y < y0 + h; y++) for (let i = y * width + x0, e = i + w; i < e; i++) signal += plane[i]!;
+      if (signal > best.signal) best = { x: x0, y: y0, signal };
+    }
+  }
+  const crop = (p: Float32Array) => {
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++)
+      out.set(p.subarray((best.y + y) * width + best.x, (best.y + y) * width + best.x + w), y * w);
+    return out;
+  };
+  return { inputs: inputs.map(crop), width: w, height: h };
+}
+
 /**
  * A 'classes' model (background / interior / boundary) at its working scale: the image is resampled so that its
  * nuclei have the model's diameter, the class planes come back at the image's size, and nuclei are the seeded
- * regions of instances.ts. Without a given diameter, the image's is estimated (blob scale), and if the nuclei of
- * that first pass measure otherwise by more than RESCALE_TOLERANCE, the model runs again at theirs.
+ * regions of instances.ts. Without a given diameter, the image's is estimated (blob scale) and checked by the
+ * model's own nuclei on a window of the image (the whole image when small or when the window holds too few); if
+ * they measure otherwise by more than RESCALE_TOLERANCE, the model runs at theirs.
  */
 async function segmentByClasses(
   model: SegmentationModel,
@@ -162,44 +215,53 @@ async function segmentByClasses(
     seedProbability: options.seedProbability,
     seedDynamicFraction: options.seedDynamicFraction,
   });
-  const run = async (diameter: number) => {
+  const run = async (diameter: number, image: Window = { inputs, width, height }) => {
     const { size, planes } = await workingScalePlanes(
       model,
-      inputs,
-      width,
-      height,
+      image.inputs,
+      image.width,
+      image.height,
       diameter / options.workingScale,
       options.tileSize,
     );
     return { size, interior: planes[at('interior')]!, boundary: planes[at('boundary')]! };
   };
+  /** The nuclei of a pass at `diameter`: their count and median diameter in the image's pixels. */
+  const measure = (pass: Awaited<ReturnType<typeof run>>, diameter: number, clearBorder: boolean) => {
+    const scaled = working * options.workingScale;
+    const { labels, count } = instancesFromClasses(pass.interior, pass.boundary, pass.size.width, pass.size.height, {
+      ...instanceOptions(scaled),
+      clearBorder,
+      // Only the nuclei's typical size is read from this pass: no seed splitting needed.
+      seedDynamicFraction: 0,
+    });
+    return { count, diameter: (medianObjectDiameter(labels, count) * diameter) / scaled };
+  };
 
   let source: DiameterSource = 'given';
   let diameter = options.objectDiameter;
+  let pass: Awaited<ReturnType<typeof run>> | undefined;
   if (diameter === undefined) {
     const estimate = estimateDiameter(inputs[0]!, width, height).diameter;
     source = estimate === undefined ? 'default' : 'estimated';
     diameter = estimate ?? working;
-  }
-  let pass = await run(diameter);
-  if (options.objectDiameter === undefined) {
-    const first = instancesFromClasses(
-      pass.interior,
-      pass.boundary,
-      pass.size.width,
-      pass.size.height,
-      // Only the nuclei's typical size is read from this pass: no seed splitting needed.
-      { ...instanceOptions(working * options.workingScale), seedDynamicFraction: 0 },
-    );
-    const measured = (medianObjectDiameter(first.labels, first.count) * diameter) / (working * options.workingScale);
-    if (measured > 0) {
+    const side = Math.round((CHECK_WINDOW * diameter) / (working * options.workingScale));
+    const window = checkWindow(inputs, width, height, side);
+    // Nuclei cut by the window's edge would read small: only whole ones are measured.
+    let measured = window ? measure(await run(diameter, window), diameter, true) : undefined;
+    if (!measured || measured.count < MIN_CHECK_NUCLEI) {
+      pass = await run(diameter);
+      measured = measure(pass, diameter, options.clearBorder);
+    }
+    if (measured.count > 0) {
       source = 'estimated';
-      if (Math.abs(Math.log(measured / diameter)) > Math.log(RESCALE_TOLERANCE)) {
-        diameter = measured;
-        pass = await run(diameter);
+      if (Math.abs(Math.log(measured.diameter / diameter)) > Math.log(RESCALE_TOLERANCE)) {
+        diameter = measured.diameter;
+        pass = undefined;
       }
     }
   }
+  pass ??= await run(diameter);
   const interior = resample(pass.interior, pass.size.width, pass.size.height, width, height);
   const boundary = resample(pass.boundary, pass.size.width, pass.size.height, width, height);
   const found = instancesFromClasses(interior, boundary, width, height, instanceOptions(diameter));

@@ -167,3 +167,36 @@ t.test("a 'classes' model on an empty field falls back to its own diameter ('def
   t.equal(seg.diameterSource, 'default');
   t.equal(seg.diameter, 10);
 });
+
+t.test(
+  "a large field's diameter estimate is checked on a window of it, then the model runs once over it",
+  async (t) => {
+    const model = await loadModel('threshold-classes', thresholdClassesModel());
+    const shapes: string[] = [];
+    const run = model.session.run.bind(model.session);
+    model.session.run = ((feeds: Parameters<typeof run>[0], fetches: Parameters<typeof run>[1]) => {
+      shapes.push(Object.values(feeds)[0]!.dims.slice(2).join('x'));
+      return run(feeds, fetches);
+    }) as typeof model.session.run;
+    const measure = async (discs: ReturnType<typeof grid>) => {
+      shapes.length = 0;
+      const ch = unit(discField(1200, 1200, discs, 16) as Uint16Array);
+      const seg = await segmentImageSet(model, ch, [ch], 1200, 1200, { ...DEFAULT_SEGMENT_OPTIONS, tileSize: 2048 });
+      return { seg, shapes: [...shapes] };
+    };
+
+    // 20 px discs all over: the window (512 px at the working scale) holds enough whole ones to measure.
+    const dense = await measure(grid(1600, 1200, 10));
+    t.equal(dense.seg.table.count, 1600);
+    t.equal(dense.seg.diameterSource, 'estimated');
+    t.ok(Math.abs(dense.seg.diameter / 20 - 1) < 0.2, `estimated ${dense.seg.diameter.toFixed(1)} px`);
+    t.equal(dense.shapes.length, 2, `model runs: ${dense.shapes}`);
+    t.equal(dense.shapes[0], '512x512', 'the check runs on a window');
+
+    // Four discs: too few in any window, so the whole field is measured, and that pass is the result.
+    const sparse = await measure(grid(4, 1200, 10));
+    t.equal(sparse.seg.table.count, 4);
+    t.equal(sparse.shapes.length, 2, `model runs: ${sparse.shapes}`);
+    t.not(sparse.shapes[1], '512x512');
+  },
+);
