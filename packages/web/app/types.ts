@@ -1,3 +1,5 @@
+import type { PlateFormat } from './lib/plate.js';
+
 /** The API's JSON shapes the UI reads (see /openapi.json); fields the API may not send yet are optional. */
 export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIALLY_SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
@@ -33,7 +35,7 @@ export interface ProgressSnapshot {
 
 export interface Experiment {
   experimentId: string;
-  plateFormat: 96 | 384;
+  plateFormat: PlateFormat;
   channels: string[];
 }
 

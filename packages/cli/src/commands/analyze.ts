@@ -15,7 +15,7 @@ import { costLine, jobReport, jobSucceeded, runJob } from '../lib/run-job.js';
 import { formatTable } from '../lib/table.js';
 
 const HELP = `usage: platescale analyze <images-dir> [--channels DNA,PH3,...] [--segmentation-channel NAME]
-       [--experiment ID] [--plate-format 96|384] [--batch-size N] [--max-concurrency N] [--model FILE|KEY]
+       [--experiment ID] [--plate-format 96|384|1536] [--batch-size N] [--max-concurrency N] [--model FILE|KEY]
        [--plate-map FILE.csv|FILE.json] [--diameter PX] [--json FILE] [--out DIR]
 
 Imports the folder (Cellomics, ImageXpress or Opera/Phenix file names), runs one job on the embedded runtime and
@@ -144,12 +144,16 @@ async function modelKeyOf(model: string, objects: ObjectStore): Promise<string> 
   return key;
 }
 
+const FORMATS: readonly PlateFormat[] = [96, 384, 1536];
+
 function inferPlateFormat(flag: string | undefined, wells: string[]): PlateFormat {
   if (flag !== undefined) {
-    if (flag !== '96' && flag !== '384') throw new ValidationError(`--plate-format must be 96 or 384 (got '${flag}')`);
-    return Number(flag) as PlateFormat;
+    const format = FORMATS.find((f) => String(f) === flag);
+    if (!format) throw new ValidationError(`--plate-format must be 96, 384 or 1536 (got '${flag}')`);
+    return format;
   }
-  return wells.every((w) => wellFitsPlate(w, 96)) ? 96 : 384;
+  // The smallest plate that holds every well.
+  return FORMATS.find((f) => wells.every((w) => wellFitsPlate(w, f))) ?? 1536;
 }
 
 /** A plate map file as the API takes it: CSV sent as text/csv, anything else as JSON. */

@@ -26,6 +26,9 @@ function colour(t: number): string {
 
 const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** Cell size per format: a plate stays within ~900 px wide. */
+const CELL_PX: Record<PlateFormat, number> = { 96: 36, 384: 18, 1536: 12 };
+
 /**
  * One plate as an SVG heatmap: a cell per well coloured by `value`, a legend with the range, empty wells hatched
  * grey. Control wells (marked) get an outline so a reader can check them against the samples at a glance.
@@ -37,7 +40,7 @@ export function plateHeatmapSvg(opts: {
   marked?: Map<string, string>;
 }): string {
   const { rows, columns } = PLATE_DIMENSIONS[opts.format];
-  const cell = opts.format === 96 ? 36 : 18;
+  const cell = CELL_PX[opts.format];
   const left = 28;
   const top = 44;
   const finite = [...opts.values.values()].filter(Number.isFinite);

@@ -12,11 +12,12 @@ export interface Platform {
 export async function startPlatform(
   opts: { host?: string; port?: number; logger?: boolean } & Pick<
     RuntimeOptions,
-    'env' | 'wrapSegmenter' | 'segmenterWorker'
+    'env' | 'wrapSegmenter' | 'segmenterWorker' | 'lambdas'
   >,
 ) {
   const runtime = await createRuntime({
     ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.lambdas ? { lambdas: opts.lambdas } : {}),
     ...(opts.wrapSegmenter ? { wrapSegmenter: opts.wrapSegmenter } : {}),
     ...(opts.segmenterWorker ? { segmenterWorker: opts.segmenterWorker } : {}),
   });

@@ -1,10 +1,11 @@
 import { ValidationError } from '../errors.js';
 
-export type PlateFormat = 96 | 384;
+export type PlateFormat = 96 | 384 | 1536;
 
 export const PLATE_DIMENSIONS: Record<PlateFormat, { rows: number; columns: number }> = {
   96: { rows: 8, columns: 12 },
   384: { rows: 16, columns: 24 },
+  1536: { rows: 32, columns: 48 },
 };
 
 const WELL = /^([A-Za-z]{1,2})0*(\d{1,2})$/;

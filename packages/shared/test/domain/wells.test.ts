@@ -25,4 +25,9 @@ t.test('plate formats', async (t) => {
   t.notOk(wellFitsPlate('I01', 96));
   t.notOk(wellFitsPlate('A13', 96));
   t.ok(wellFitsPlate('P24', 384));
+  t.equal(allWells(1536).length, 1536);
+  t.same([allWells(1536)[26 * 48], allWells(1536)[1535]], ['AA01', 'AF48']);
+  t.ok(wellFitsPlate('af48', 1536));
+  t.notOk(wellFitsPlate('AG01', 1536));
+  t.notOk(wellFitsPlate('A49', 1536));
 });

@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 import { logLogistic, logSpace } from '../lib/dose-response.js';
 import { formatNumber } from '../lib/format.js';
 import type { DoseResponseFit, WellResult } from '../types.js';
@@ -20,8 +21,11 @@ function Marker({ x, y, shape, colour }: { x: number; y: number; shape: number; 
   return <circle cx={x} cy={y} r={3.5} fill={colour} />;
 }
 
-/** Fitted 4PL curves (log dose axis) over the sample wells, one colour and marker per treatment. */
-export function DoseResponseChart({
+/**
+ * Fitted 4PL curves (log dose axis) over the sample wells, one colour and marker per treatment. Memoised: it plots
+ * every sample well of the job, and switching the heatmap's feature or page must not redraw it.
+ */
+export const DoseResponseChart = memo(function DoseResponseChart({
   fits,
   wells,
   feature,
@@ -118,4 +122,4 @@ export function DoseResponseChart({
       </figcaption>
     </figure>
   );
-}
+});

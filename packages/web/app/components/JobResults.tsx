@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, getAll, getJson } from '../api.js';
-import { colourScale } from '../lib/colour.js';
 import { featureCatalogue } from '../lib/features.js';
 import { formatNumber } from '../lib/format.js';
+import { platePosition } from '../lib/plate.js';
 import { assessZPrime, rankByZPrime } from '../lib/qc.js';
 import { href } from '../router.js';
-import type { DoseResponseFit, Experiment, ImageResult, Job, PlateQc, WellResult } from '../types.js';
+import type { DoseResponseFit, Experiment, Job, PlateQc, WellResult } from '../types.js';
 import { DoseResponseChart } from './DoseResponseChart.js';
-import { Legend } from './Legend.js';
-import { PlateHeatmap } from './PlateHeatmap.js';
+import { HeatmapPanel } from './HeatmapPanel.js';
+import { Pager, usePage } from './Pager.js';
+import { WellTable } from './WellTable.js';
 
 /** A section's data, or why it is missing: one failing level must not hide the others. */
 type Part<T> = { value: T | null; error: string | null };
@@ -16,7 +17,6 @@ type Part<T> = { value: T | null; error: string | null };
 interface Loaded {
   experiment: Experiment;
   wells: WellResult[];
-  failures: ImageResult[];
   qc: Part<PlateQc[]>;
   fits: Part<DoseResponseFit[]>;
 }
@@ -33,19 +33,26 @@ async function part<T>(load: () => Promise<T>): Promise<Part<T>> {
 
 async function loadResults(job: Job): Promise<Loaded> {
   const base = `/v1/jobs/${encodeURIComponent(job.jobId)}`;
-  const [experiment, wells, images, qc, fits] = await Promise.all([
+  const [experiment, wells, qc, fits] = await Promise.all([
     getJson<Experiment>(`/v1/experiments/${encodeURIComponent(job.experimentId)}`),
     getAll<WellResult>(`${base}/results?level=well`),
-    job.progress.failed > 0 ? getAll<ImageResult>(`${base}/results?level=image`) : Promise.resolve([]),
     part(() => getAll<PlateQc>(`${base}/results?level=plate`)),
     part(async () => (await getJson<{ items: DoseResponseFit[] }>(`${base}/dose-response`)).items),
   ]);
-  return { experiment, wells, failures: images.filter((i) => !i.ok), qc, fits };
+  // Wells in plate order (AA01 after Z48, not between A48 and B01), for the table and the failed wells.
+  wells.sort((a, b) =>
+    a.plate < b.plate ? -1 : a.plate > b.plate ? 1 : platePosition(a.well) - platePosition(b.well),
+  );
+  return { experiment, wells, qc, fits };
 }
 
-const wellCount = (wells: WellResult[], plate: string) => wells.filter((w) => w.plate === plate).length;
+function wellsPerPlate(wells: WellResult[]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const w of wells) sizes.set(w.plate, (sizes.get(w.plate) ?? 0) + 1);
+  return sizes;
+}
 
-/** After the job: plate heatmap by a chosen feature, Z′ per feature, dose-response fits, failed images. */
+/** After the job: plate heatmap by a chosen feature, the wells, Z′ per feature, dose-response fits, failed wells. */
 export function JobResults({ job }: { job: Job }) {
   const [data, setData] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -58,8 +65,15 @@ export function JobResults({ job }: { job: Job }) {
     loadResults(job).then(setData, (err: Error) => setError(err.message));
   }, [job.jobId, job.status]);
 
-  const plates = useMemo(() => [...new Set(data?.wells.map((w) => w.plate) ?? [])], [data]);
+  const plateSizes = useMemo(() => wellsPerPlate(data?.wells ?? []), [data]);
+  const plates = [...plateSizes.keys()];
   const features = useMemo(() => featureCatalogue(data?.wells ?? []), [data]);
+  // The fullest plate first: a job may hold a stray reference plate of one well beside the real one.
+  const fullest = plates.reduce((a, b) => (plateSizes.get(b)! > plateSizes.get(a)! ? b : a), plates[0] ?? '');
+  const current = plate && plates.includes(plate) ? plate : fullest;
+  // One array per plate: the heatmap, the colour scale and the table's page are kept while the feature changes.
+  const wells = useMemo(() => data?.wells.filter((w) => w.plate === current) ?? [], [data, current]);
+  const failed = useMemo(() => data?.wells.filter((w) => w.fieldsFailed > 0) ?? [], [data]);
   if (error)
     return (
       <p role="alert" class="error">
@@ -69,15 +83,7 @@ export function JobResults({ job }: { job: Job }) {
   if (!data) return <p aria-live="polite">Loading results…</p>;
   if (!data.wells.length) return <p>No well results.</p>;
 
-  // The fullest plate first: a job may hold a stray reference plate of one well beside the real one.
-  const fullest = plates.reduce((a, b) => (wellCount(data.wells, b) > wellCount(data.wells, a) ? b : a));
-  const current = plate && plates.includes(plate) ? plate : fullest;
   const feature = features.find((f) => f.id === featureId) ?? features[0]!;
-  const wells = data.wells.filter((w) => w.plate === current);
-  const scale = colourScale(
-    wells.map((w) => feature.value(w)).filter((v): v is number => v !== undefined),
-    feature.kind,
-  );
   const qc = data.qc.value?.filter((q) => q.plate === current) ?? null;
   const fits = data.fits.value;
   const fitFeatures = [...new Set(fits?.map((f) => f.feature) ?? [])];
@@ -95,7 +101,7 @@ export function JobResults({ job }: { job: Job }) {
             <select value={current} onChange={(e) => setPlate((e.target as HTMLSelectElement).value)}>
               {plates.map((p) => (
                 <option value={p}>
-                  {p} ({wellCount(data.wells, p)} wells)
+                  {p} ({plateSizes.get(p)} wells)
                 </option>
               ))}
             </select>
@@ -109,20 +115,19 @@ export function JobResults({ job }: { job: Job }) {
             </select>
           </label>
         </div>
-        <div class="heatmap-row">
-          <PlateHeatmap
-            plate={current}
-            format={data.experiment.plateFormat}
-            wells={wells}
-            feature={feature}
-            scale={scale}
-            onOpen={(well) => {
-              location.hash = href({ page: 'well', jobId: job.jobId, plate: current, well });
-            }}
-          />
-          <Legend scale={scale} label={feature.label} />
-        </div>
+        <HeatmapPanel
+          jobId={job.jobId}
+          plate={current}
+          format={data.experiment.plateFormat}
+          wells={wells}
+          feature={feature}
+        />
         <p class="hint">Select a well (click, or Tab then Enter) to see its fields and masks.</p>
+      </section>
+
+      <section class="panel" aria-labelledby="wells-title">
+        <h2 id="wells-title">Wells</h2>
+        <WellTable jobId={job.jobId} plate={current} wells={wells} feature={feature} />
       </section>
 
       <section class="panel" aria-labelledby="qc-title">
@@ -191,19 +196,13 @@ export function JobResults({ job }: { job: Job }) {
         )}
       </section>
 
-      {data.failures.length > 0 && (
+      {failed.length > 0 && (
         <section class="panel" aria-labelledby="failures-title">
-          <h2 id="failures-title">Failed images ({data.failures.length})</h2>
-          <ul class="failures">
-            {data.failures.map((f) => (
-              <li>
-                <a href={href({ page: 'well', jobId: job.jobId, plate: f.plate, well: f.well })}>
-                  {f.plate} {f.well} field {f.field}
-                </a>
-                : {f.error}
-              </li>
-            ))}
-          </ul>
+          <h2 id="failures-title">
+            Wells with failed fields ({failed.length} wells, {failed.reduce((n, w) => n + w.fieldsFailed, 0)} fields)
+          </h2>
+          <p>Each well's page shows why its fields failed.</p>
+          <FailedWells jobId={job.jobId} wells={failed} />
         </section>
       )}
     </>
@@ -246,6 +245,26 @@ function ZPrimeTable(props: { rows: PlateQc[]; showAll: boolean; onShowAll(show:
           </button>
         </p>
       )}
+    </>
+  );
+}
+
+/** Wells with failed fields, a page at a time (a large job may have thousands), each linking to its page. */
+function FailedWells(props: { jobId: string; wells: WellResult[] }) {
+  const { rows, ...paging } = usePage(props.wells, 50);
+  return (
+    <>
+      <Pager label="Wells" {...paging} shown={rows.length} total={props.wells.length} />
+      <ul class="failures">
+        {rows.map((w) => (
+          <li key={`${w.plate}/${w.well}`}>
+            <a href={href({ page: 'well', jobId: props.jobId, plate: w.plate, well: w.well })}>
+              {w.plate} {w.well}
+            </a>
+            : {w.fieldsFailed} of {w.fields} fields failed
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

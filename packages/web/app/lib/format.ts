@@ -30,3 +30,9 @@ export function describeClassifier(a: {
   if (a.classifier === 'forest') return a.trees ? `forest, ${a.trees} trees` : 'forest';
   return a.classifier === 'mlp' ? `MLP, ${a.hidden} hidden` : 'logistic';
 }
+
+/** A well's treatment and dose as a reader names it ("cmpd1 0.316 uM"); '' when the plate map gives none. */
+export function formatTreatment(w: { treatment?: string | null; dose?: number | null; unit?: string | null }): string {
+  if (!w.treatment) return '';
+  return w.dose != null ? `${w.treatment} ${formatNumber(w.dose)} ${w.unit ?? ''}`.trimEnd() : w.treatment;
+}

@@ -2,7 +2,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { getAll, getJson, getObjectUrl } from '../api.js';
 import { AuthImage } from '../components/AuthImage.js';
 import { formatNumber } from '../lib/format.js';
-import { wellKey } from '../lib/plate.js';
 import { href } from '../router.js';
 import type { Experiment, ImageResult, Job } from '../types.js';
 
@@ -15,11 +14,13 @@ interface Loaded {
 async function load(jobId: string, plate: string, well: string): Promise<Loaded> {
   const base = `/v1/jobs/${encodeURIComponent(jobId)}`;
   const job = await getJson<Job>(base);
-  const [experiment, images] = await Promise.all([
+  const [experiment, fields] = await Promise.all([
     getJson<Experiment>(`/v1/experiments/${encodeURIComponent(job.experimentId)}`),
-    getAll<ImageResult>(`${base}/results?level=image`),
+    // This well's fields only: a job's image level may hold 500,000 rows.
+    getAll<ImageResult>(
+      `${base}/results?level=image&plate=${encodeURIComponent(plate)}&well=${encodeURIComponent(well)}`,
+    ),
   ]);
-  const fields = images.filter((i) => i.plate === plate && wellKey(i.well) === wellKey(well));
   return { job, experiment, fields };
 }
 

@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plateMapOf, writePlate } from '@platescale/synthetic';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import t from 'tap';
 import { DEMO_EXPERIMENT, demoPrefix, objectStoreUploader, uploadDemoImages } from '../../../cli/src/lib/demo-plate.js';
 import { EXAMPLE_CHANNELS } from '../../../cli/src/lib/example-field.js';
 import { localKey, startPlatform } from '../../../cli/src/lib/platform.js';
+import { openPage, signIn } from './browser.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const JOB_TIMEOUT_MS = 240_000;
 const EXAMPLE_DNA = fileURLToPath(
   new URL('../../../../test/fixtures/example-human/AS_09125_050116030001_D03f00d0.tif', import.meta.url),
@@ -60,36 +60,11 @@ t.test('a demo job in the browser: live progress, heatmap, well drill-down with 
   });
   await api(`/v1/experiments/${DEMO_EXPERIMENT}/plate-map`, plateMapOf(truth), 'PUT');
 
-  // A fresh profile per run (playwright takes it as the persistent context's directory).
-  const browser = await chromium.launchPersistentContext(join(home, 'chromium'), {
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 800 },
-    acceptDownloads: true,
+  const { page, pageErrors } = await openPage(t, {
+    profile: join(home, 'chromium'),
+    failureShot: join(ARTIFACTS, 'failure.png'),
   });
-  const page = await browser.newPage();
-  t.teardown(async () => {
-    // What the page showed when an assertion failed, beside the other artifacts.
-    if (!t.passing()) await shot(page, 'failure.png').catch(() => undefined);
-    await browser.close();
-  });
-  // Uncaught script errors only: the browser also logs the 4xx of optional result levels the UI probes.
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-
-  await page.goto(platform.url);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Jobs' }).waitFor();
+  await signIn(page, platform.url, key);
   t.equal(
     await page.evaluate('sessionStorage.getItem("platescale.apiKey")'),
     key,

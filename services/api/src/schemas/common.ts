@@ -1,5 +1,5 @@
-import { OBJECT_DIAMETER_RANGE } from '@platescale/segmentation';
 import Type, { type TSchema } from 'typebox';
+import { OBJECT_DIAMETER_RANGE } from './limits.js';
 
 /** `T | null`: every optional-but-known field is present and null rather than absent (stable client types). */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);

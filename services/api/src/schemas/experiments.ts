@@ -12,7 +12,9 @@ export const ImageSet = Type.Object(
 );
 
 const ExperimentFields = {
-  plateFormat: Type.Union([Type.Literal(96), Type.Literal(384)], { description: 'Wells per plate' }),
+  plateFormat: Type.Union([Type.Literal(96), Type.Literal(384), Type.Literal(1536)], {
+    description: 'Wells per plate',
+  }),
   imagePrefix: Type.String({
     minLength: 1,
     maxLength: 1024,

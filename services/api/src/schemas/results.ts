@@ -143,6 +143,16 @@ export const ResultsQuery = Type.Object({
       description: '`limit`/`cursor` page the image and well levels; condition and plate come whole',
     }),
   ),
+  plate: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 256, description: 'Image and well levels: only this plate' }),
+  ),
+  well: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z]{1,2}0*\\d{1,2}$',
+      description: 'Image and well levels, with `plate`: only this well (a well page reads its fields)',
+      examples: ['D03'],
+    }),
+  ),
 });
 
 const LevelResults = <L extends string, T extends TSchema>(level: L, item: T) =>

@@ -1,5 +1,12 @@
 import { type Db, tables } from '@platescale/db';
-import { type ExperimentSpec, NotFoundError, normalizeWell, ValidationError, wellFitsPlate } from '@platescale/shared';
+import {
+  type ExperimentSpec,
+  NotFoundError,
+  normalizeWell,
+  type PlateFormat,
+  ValidationError,
+  wellFitsPlate,
+} from '@platescale/shared';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { ExperimentInput, ExperimentView } from '../schemas/experiments.js';
 import type { SafeCache } from './cached.js';
@@ -14,7 +21,7 @@ const cacheKey = (tenantId: string, id: string) => `experiment:${tenantId}:${id}
 function toView(row: Row): ExperimentView {
   return {
     experimentId: row.id,
-    plateFormat: row.plateFormat as 96 | 384,
+    plateFormat: row.plateFormat as PlateFormat,
     imagePrefix: row.imagePrefix,
     naming: row.naming,
     channels: row.channels,

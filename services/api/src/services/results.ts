@@ -6,14 +6,15 @@ import {
   type ResultLevel,
   type ResultRowsByLevel,
 } from '@platescale/results';
-import { and, asc, eq, gt, or, type SQL } from 'drizzle-orm';
+import { normalizeWell } from '@platescale/shared';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { DoseResponseFitView } from '../schemas/dose-response.js';
 import { decodeCursor, paginate } from './cursor.js';
 
 const { wellResults, imageResults } = tables;
 
 /** Rows per keyset page of a streamed CSV. */
-const CSV_PAGE = 2000;
+const CSV_PAGE = 250;
 
 /** The model's `top` is the low-dose response (hill > 0), so top > bottom is a falling curve (an IC50). */
 function directionOf(top: number | null, bottom: number | null): DoseResponseFitView['direction'] {
@@ -21,44 +22,50 @@ function directionOf(top: number | null, bottom: number | null): DoseResponseFit
   return top > bottom ? 'decreasing' : 'increasing';
 }
 
-/** Per-well and per-image results of a job, in plate/well(/field) order. The caller has checked the tenant. */
+/** Which rows of a level: one plate, one well of it (a well page), or all. */
+export interface ResultFilter {
+  plate?: string | undefined;
+  well?: string | undefined;
+}
+
+/** The filter's conditions on a table with plate and well columns (a well is matched in its canonical form). */
+function filterBy(table: typeof wellResults | typeof imageResults, filter: ResultFilter): SQL[] {
+  return [
+    ...(filter.plate === undefined ? [] : [eq(table.plate, filter.plate)]),
+    ...(filter.well === undefined ? [] : [eq(table.well, normalizeWell(filter.well))]),
+  ];
+}
+
+/**
+ * Per-well and per-image results of a job, in plate/well(/field) order. The caller has checked the tenant. A page
+ * starts after its cursor by a row comparison, which Postgres answers from the primary key in one index range
+ * (the equivalent OR of three conditions became a bitmap scan of the rest of the job: 60 ms a page at 100,000).
+ */
 export function createResultService(db: Db) {
   return {
-    async wells(jobId: string, page: { limit: number; cursor?: string | undefined }) {
+    async wells(jobId: string, page: { limit: number; cursor?: string | undefined }, filter: ResultFilter = {}) {
       const after = decodeCursor(page.cursor, 2);
-      const afterKey: SQL | undefined = after
-        ? or(
-            gt(wellResults.plate, String(after[0])),
-            and(eq(wellResults.plate, String(after[0])), gt(wellResults.well, String(after[1]))),
-          )
-        : undefined;
+      const afterKey =
+        after && sql`(${wellResults.plate}, ${wellResults.well}) > (${String(after[0])}, ${String(after[1])})`;
       const rows = await db
         .select()
         .from(wellResults)
-        .where(and(eq(wellResults.jobId, jobId), afterKey))
+        .where(and(eq(wellResults.jobId, jobId), ...filterBy(wellResults, filter), afterKey))
         .orderBy(asc(wellResults.plate), asc(wellResults.well))
         .limit(page.limit + 1);
       const { items, nextCursor } = paginate(rows, page.limit, (r) => [r.plate, r.well]);
       return { items: items.map(({ jobId: _, ...r }) => r), nextCursor };
     },
 
-    async images(jobId: string, page: { limit: number; cursor?: string | undefined }) {
+    async images(jobId: string, page: { limit: number; cursor?: string | undefined }, filter: ResultFilter = {}) {
       const after = decodeCursor(page.cursor, 3);
-      const afterKey: SQL | undefined = after
-        ? or(
-            gt(imageResults.plate, String(after[0])),
-            and(eq(imageResults.plate, String(after[0])), gt(imageResults.well, String(after[1]))),
-            and(
-              eq(imageResults.plate, String(after[0])),
-              eq(imageResults.well, String(after[1])),
-              gt(imageResults.field, Number(after[2])),
-            ),
-          )
-        : undefined;
+      const afterKey =
+        after &&
+        sql`(${imageResults.plate}, ${imageResults.well}, ${imageResults.field}) > (${String(after[0])}, ${String(after[1])}, ${Number(after[2])})`;
       const rows = await db
         .select()
         .from(imageResults)
-        .where(and(eq(imageResults.jobId, jobId), afterKey))
+        .where(and(eq(imageResults.jobId, jobId), ...filterBy(imageResults, filter), afterKey))
         .orderBy(asc(imageResults.plate), asc(imageResults.well), asc(imageResults.field))
         .limit(page.limit + 1);
       const { items, nextCursor } = paginate(rows, page.limit, (r) => [r.plate, r.well, r.field]);
@@ -69,12 +76,13 @@ export function createResultService(db: Db) {
      * Every row of the image or well level, one keyset page of CSV_PAGE rows at a time (what a streamed CSV
      * reads): memory holds one page whatever the job's size.
      */
-    async *pages(jobId: string, level: 'image' | 'well') {
+    async *pages(jobId: string, level: 'image' | 'well', filter: ResultFilter = {}) {
       let cursor: string | undefined;
       do {
-        const page = await (level === 'image' ? this.images : this.wells)(jobId, { limit: CSV_PAGE, cursor });
-        yield page.items as Record<string, unknown>[];
+        const page = await (level === 'image' ? this.images : this.wells)(jobId, { limit: CSV_PAGE, cursor }, filter);
+        // The cursor first: nothing of the page stays referenced here while the consumer holds it.
         cursor = page.nextCursor ?? undefined;
+        yield page.items as Record<string, unknown>[];
       } while (cursor);
     },
 

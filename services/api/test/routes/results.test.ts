@@ -85,6 +85,30 @@ t.test('level=well carries the plate-map annotation and robust z; pages as befor
   );
 });
 
+t.test('plate and well filter the image and well levels (a well page reads its own fields)', async (t) => {
+  const fields = await get(`/results?level=image&plate=${PLATE}&well=b2`);
+  t.equal(fields.statusCode, 200);
+  t.same(
+    fields.json().items.map((i: { well: string; field: number }) => `${i.well}/${i.field}`),
+    ['B02/0', 'B02/1'],
+    'the well in any spelling, every field',
+  );
+  const plate = await get(`/results?level=well&plate=${PLATE}&limit=1000`);
+  t.equal(plate.json().items.length, 96);
+  t.same((await get('/results?level=well&plate=OTHER')).json().items, []);
+  const paged = await get(`/results?level=image&plate=${PLATE}&well=C03&limit=1`);
+  const next = await get(`/results?level=image&plate=${PLATE}&well=C03&limit=1&cursor=${paged.json().nextCursor}`);
+  t.same(
+    [...paged.json().items, ...next.json().items].map((i: { field: number }) => i.field),
+    [0, 1],
+    'pages within the well',
+  );
+  t.equal(next.json().nextCursor, null);
+  const csv = await get(`/results?level=image&plate=${PLATE}&well=B02`, { accept: 'text/csv' });
+  t.equal(csv.body.trimEnd().split('\n').length, 3, 'the CSV too');
+  t.equal((await get('/results?level=image&well=B-2')).statusCode, 400);
+});
+
 t.test('level=condition and level=plate come whole; Z′ matches the well table to 1e-6', async (t) => {
   const conditions = await get('/results?level=condition&limit=1');
   t.equal(conditions.statusCode, 200);

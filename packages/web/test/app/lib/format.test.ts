@@ -1,5 +1,5 @@
 import t from 'tap';
-import { describeClassifier, formatNumber } from '../../../app/lib/format.js';
+import { describeClassifier, formatNumber, formatTreatment } from '../../../app/lib/format.js';
 
 t.test('a model row names its classifier', async (t) => {
   t.equal(describeClassifier({ classifier: 'mlp', hidden: 16 }), 'MLP, 16 hidden');
@@ -12,4 +12,10 @@ t.test('numbers: three significant digits, tiny ones in exponent form, none as a
   t.equal(formatNumber(1234.5), '1,230');
   t.equal(formatNumber(0.004321), '4.32e-3');
   t.equal(formatNumber(null), '–');
+});
+
+t.test('a treatment with its dose to three digits', async (t) => {
+  t.equal(formatTreatment({ treatment: 'cmpd1', dose: 0.31622776601683794, unit: 'uM' }), 'cmpd1 0.316 uM');
+  t.equal(formatTreatment({ treatment: 'DMSO', dose: null }), 'DMSO');
+  t.equal(formatTreatment({ treatment: null }), '');
 });

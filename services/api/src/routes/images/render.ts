@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { csvRow } from '@platescale/shared';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 
 /** Percentiles of the stretch: the darkest and brightest 0.5 % saturate, so a few hot pixels do not flatten it. */
 const LOW_PERCENTILE = 0.005;
@@ -19,6 +19,7 @@ const LABEL_COLOURS: [number, number, number][] = [
 const FILL_ALPHA = 70;
 
 async function decodeGrey16(bytes: Buffer): Promise<{ data: Uint16Array; width: number; height: number }> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(bytes)
     .toColourspace('grey16')
     .extractChannel(0)
@@ -54,6 +55,7 @@ export async function contrastStretchedPng(bytes: Buffer): Promise<Buffer> {
   for (let i = 0; i < data.length; i++) {
     out[i] = Math.max(0, Math.min(255, (data[i]! - low) * scale));
   }
+  const sharp = await loadSharp();
   // One grey channel in, one out: sharp would otherwise widen it to sRGB.
   return sharp(out, { raw: { width, height, channels: 1 } })
     .toColourspace('b-w')
@@ -86,6 +88,7 @@ export async function maskOverlayPng(maskPng: Buffer): Promise<Buffer> {
       out.set([r, g, b, edge ? 255 : FILL_ALPHA], i * 4);
     }
   }
+  const sharp = await loadSharp();
   return sharp(out, { raw: { width, height, channels: 4 } })
     .png({ compressionLevel: 6 })
     .toBuffer();

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ValidationError } from '@platescale/shared';
-import sharp from 'sharp';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
 import { MAX_IMAGE_FILE_BYTES, problems } from '../../schemas/common.js';
 import { contrastStretchedPng } from './render.js';
 import { Png } from './schemas.js';
+import { loadSharp } from './sharp.js';
 
 const TYPES: Record<string, string> = { 'image/png': 'png', 'image/tiff': 'tif' };
 const MAX_PIXELS = 4096 * 4096;
@@ -53,6 +53,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const bytes = request.body as Buffer;
+      const sharp = await loadSharp();
       const meta = await sharp(bytes, { limitInputPixels: MAX_PIXELS })
         .metadata()
         .catch(() => undefined);

@@ -116,21 +116,22 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { tenantId } = principalOf(request);
       const job = await jobs.row(tenantId, request.params.id);
-      const { limit = 100, cursor, level = 'well' } = request.query;
+      const { limit = 100, cursor, level = 'well', plate, well } = request.query;
       if (prefersCsv(request.headers.accept)) {
         const name = `${job.id}_${level}`;
         if (level === 'image' || level === 'well') {
           // Streamed page by page: a 500,000-image job's CSV is never held in memory.
-          return sendCsv(reply, name, csvChunks(results.pages(job.id, level), await results.mapKeys(job.id, level)));
+          const pages = results.pages(job.id, level, { plate, well });
+          return sendCsv(reply, name, csvChunks(pages, await results.mapKeys(job.id, level)));
         }
         return sendCsv(reply, name, await results.all(job.id, level));
       }
       const base = { jobId: job.id, nextCursor: null };
       switch (level) {
         case 'image':
-          return { ...base, level, ...(await results.images(job.id, { limit, cursor })) };
+          return { ...base, level, ...(await results.images(job.id, { limit, cursor }, { plate, well })) };
         case 'well':
-          return { ...base, level, ...(await results.wells(job.id, { limit, cursor })) };
+          return { ...base, level, ...(await results.wells(job.id, { limit, cursor }, { plate, well })) };
         case 'condition':
           return { ...base, level, items: await results.all(job.id, level) };
         case 'plate':

@@ -1,21 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createComputePool, createModelService } from '@platescale/trainer';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
 import { IdParams, Page, PageQuery, problems, Ref } from '../../schemas/common.js';
 import { decodeCursor, paginate } from '../../services/cursor.js';
 import { previewRoute } from './preview.js';
 import { Binary, Model } from './schemas.js';
+import { lazyModelService } from './service.js';
 import { trainRoute } from './train.js';
 import { toView } from './view.js';
 
 /** `/v1/models`: train pixel classifiers from sparse labels, list and read them, preview one on an image. */
 export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { deps } = app.platescale;
-  // Training and previews run on a worker thread: onnxruntime would otherwise hold this event loop.
-  const compute = createComputePool();
-  app.addHook('onClose', () => compute.close());
-  const models = createModelService({ db: deps.db.db, objects: deps.objects, compute });
+  const service = lazyModelService({ db: deps.db.db, objects: deps.objects });
+  app.addHook('onClose', () => service.close());
+  const models = service.load;
 
   await app.register(trainRoute, { models });
 
@@ -34,7 +33,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const limit = request.query.limit ?? 100;
       const after = decodeCursor(request.query.cursor, 1)?.[0];
-      const rows = await models.list(principalOf(request).tenantId, { limit: limit + 1, after: after?.toString() });
+      const rows = await (await models()).list(principalOf(request).tenantId, {
+        limit: limit + 1,
+        after: after?.toString(),
+      });
       const page = paginate(rows, limit, (row) => [row.id]);
       return { items: page.items.map(toView), nextCursor: page.nextCursor };
     },
@@ -52,7 +54,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: { description: 'The model', ...Ref(Model) }, ...problems(401, 403, 404) },
       },
     },
-    async (request) => toView(await models.get(principalOf(request).tenantId, request.params.id)),
+    async (request) => toView(await (await models()).get(principalOf(request).tenantId, request.params.id)),
   );
 
   app.get(
@@ -71,7 +73,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const bytes = await models.file(principalOf(request).tenantId, request.params.id);
+      const bytes = await (await models()).file(principalOf(request).tenantId, request.params.id);
       return reply.type('application/octet-stream').send(bytes);
     },
   );

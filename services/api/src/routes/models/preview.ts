@@ -1,16 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { ModelService } from '@platescale/trainer';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
 import { IdParams, problems } from '../../schemas/common.js';
 import { requireBody } from './required-body.js';
 import { Binary, PreviewBody, PreviewQuery } from './schemas.js';
+import type { LoadModelService } from './service.js';
 
 /** Content types a preview image may be sent as, raw (single-channel models). */
 const IMAGE_TYPES = ['image/png', 'image/tiff', 'application/octet-stream'];
 
 /** `POST /v1/models/{id}/preview`: run a model on one image, named by object keys or sent as the body. */
-export const previewRoute: FastifyPluginAsyncTypebox<{ models: ModelService }> = async (app, { models }) => {
+export const previewRoute: FastifyPluginAsyncTypebox<{ models: LoadModelService }> = async (app, { models }) => {
   // Raw image bodies for previews; encapsulated, so other routes keep refusing them.
   app.addContentTypeParser(IMAGE_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   // A body is JSON or an image, each validated by its own schema; anything else is 415, never unvalidated text.
@@ -50,7 +50,12 @@ export const previewRoute: FastifyPluginAsyncTypebox<{ models: ModelService }> =
         }
       }
       const image = Buffer.isBuffer(body) ? { name: 'request body', bytes: body } : body;
-      const png = await models.preview(tenantId, request.params.id, image, request.query.output ?? 'probability');
+      const png = await (await models()).preview(
+        tenantId,
+        request.params.id,
+        image,
+        request.query.output ?? 'probability',
+      );
       return reply.type('image/png').send(png);
     },
   );

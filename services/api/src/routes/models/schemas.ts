@@ -1,7 +1,6 @@
-import { OBJECT_DIAMETER_RANGE } from '@platescale/segmentation';
-import { MAX_CLASSES, MAX_TREES } from '@platescale/trainer';
 import Type from 'typebox';
 import { MAX_IMAGE_FILE_BYTES, StringMap, Timestamp } from '../../schemas/common.js';
+import { MAX_CLASSES, MAX_TREES, OBJECT_DIAMETER_RANGE } from '../../schemas/limits.js';
 
 const ObjectKey = Type.String({
   minLength: 1,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PlatescaleError } from '@platescale/shared';
-import type { ModelService } from '@platescale/trainer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../../plugins/auth.js';
 import { IdempotencyHeaders, problems, Ref } from '../../schemas/common.js';
@@ -10,6 +9,7 @@ import { FORM_LIMITS, formView, storeTrainingForm, type TrainingUpload } from '.
 import { trainingSpec } from './form-spec.js';
 import { requireBody } from './required-body.js';
 import { Model, ModelBody, type ModelSpec, TrainingForm, type TrainingFormView } from './schemas.js';
+import type { LoadModelService } from './service.js';
 import { toView } from './view.js';
 
 /** The trainer names files by object key; the sender of a form knows them by file and part name. */
@@ -25,7 +25,7 @@ function namedByPart(err: unknown, upload: TrainingUpload): unknown {
  * `POST /v1/models`: train from object keys (JSON) or from the files themselves (multipart/form-data), by one path:
  * a form's files are stored under a prefix of the request's own and the form becomes the JSON body naming them.
  */
-export const trainRoute: FastifyPluginAsyncTypebox<{ models: ModelService }> = async (app, { models }) => {
+export const trainRoute: FastifyPluginAsyncTypebox<{ models: LoadModelService }> = async (app, { models }) => {
   const { objects } = app.platescale.deps;
   const { objectScope } = app.platescale;
   // Forms only here: every other route keeps answering multipart with 415.
@@ -96,10 +96,10 @@ export const trainRoute: FastifyPluginAsyncTypebox<{ models: ModelService }> = a
           }
           await objectScope.object(tenantId, image.labels, `images.${i}.labels`);
         }
-        return reply.code(201).send(toView(await models.train(tenantId, spec)));
+        return reply.code(201).send(toView(await (await models()).train(tenantId, spec)));
       }
       const spec = trainingSpec(request.body as TrainingFormView, upload.files);
-      const row = await models.train(tenantId, spec).catch((err: unknown) => {
+      const row = await (await models()).train(tenantId, spec).catch((err: unknown) => {
         throw namedByPart(err, upload);
       });
       uploads.delete(request);

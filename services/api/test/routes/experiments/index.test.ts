@@ -68,6 +68,28 @@ t.test('a manifest key outside imagePrefix is refused with 400 naming the key', 
   t.match(res.json(), { code: 'validation_failed', field: 'manifest[1].images.DNA', detail: /elsewhere\/b\.tif/ });
 });
 
+t.test('a 1536-well experiment takes wells AA01 … AF48 in its manifest and refuses AG01', async (t) => {
+  const post = (experimentId: string, well: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/experiments',
+      headers: { authorization: auth },
+      payload: {
+        ...EXPERIMENT,
+        experimentId,
+        plateFormat: 1536,
+        naming: 'manifest',
+        manifest: [{ plate: 'P1', well, field: 0, images: { DNA: `${EXPERIMENT.imagePrefix}a.tif` } }],
+      },
+    });
+  const ok = await post('hts', 'af48');
+  t.equal(ok.statusCode, 201, ok.body);
+  t.equal(ok.json().plateFormat, 1536);
+  t.equal(ok.json().manifest[0].well, 'AF48');
+  const outside = await post('hts2', 'AG01');
+  t.equal(outside.statusCode, 400);
+});
+
 t.test('schema errors are 400 problem details naming the field', async (t) => {
   const res = await app.inject({
     method: 'POST',
