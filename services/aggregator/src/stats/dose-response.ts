@@ -251,9 +251,11 @@ export function fitDoseResponses(wells: WellSummary[]): DoseResponseFit[] {
   for (const [treatment, group] of [...byTreatment].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const features = [...new Set(group.flatMap((w) => Object.keys(w.features)))].sort();
     for (const feature of features) {
-      const points = group.flatMap((w) =>
-        feature in w.features ? [{ dose: w.dose!, response: w.features[feature]! }] : [],
-      );
+      const points: DosePoint[] = [];
+      for (const w of group) {
+        const response = w.features[feature];
+        if (response !== undefined) points.push({ dose: w.dose!, response });
+      }
       fits.push({ treatment, feature, unit: group[0]!.unit ?? '', ...fitLogLogistic(points) });
     }
   }
