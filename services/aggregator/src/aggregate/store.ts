@@ -2,7 +2,7 @@ import type { Db } from '@platescale/db';
 import { tables } from '@platescale/db';
 import type { AnalysisJobEventDetail, ImageResult } from '@platescale/shared';
 import { ANALYSIS_EVENT_SOURCE, EVENT_TYPE_BY_STATUS } from '@platescale/shared';
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, getTableColumns, type SQLChunk, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { JobAnalysis } from './analyze.js';
 
@@ -46,7 +46,7 @@ export async function insertImageRows(tx: Tx, jobId: string, results: readonly I
 async function insertRecordset(tx: Tx, table: PgTable, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.entries(getTableColumns(table)).filter(([key]) => key in rows[0]!);
-  const list = (parts: ReturnType<typeof sql>[]) => sql.join(parts, sql`, `);
+  const list = (parts: SQLChunk[]) => sql.join(parts, sql`, `);
   await tx.execute(sql`
     INSERT INTO ${table} (${list(columns.map(([, c]) => sql.identifier(c.name)))})
     SELECT ${list(columns.map(([key]) => sql.identifier(key)))}
