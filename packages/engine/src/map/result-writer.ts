@@ -16,7 +16,7 @@ interface ResultFile {
  * Largest result file the local engine writes. Step Functions splits result files too (at 5 GB); locally they
  * stay small so a reader holds one file of a 500,000-image job at a time, and no file nears V8's string limit.
  */
-export const RESULT_FILE_MAX_BYTES = 32 * 1024 * 1024;
+export const RESULT_FILE_MAX_BYTES = 8 * 1024 * 1024;
 
 type Status = 'FAILED' | 'PENDING' | 'SUCCEEDED';
 

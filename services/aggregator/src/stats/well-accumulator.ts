@@ -97,13 +97,19 @@ export class WellAccumulator {
     w.ok += 1;
   }
 
-  /** Every well's summary, annotated from the plate map, in plate/well order: what aggregateWells returns. */
+  /**
+   * Every well's summary, annotated from the plate map, in plate/well order: what aggregateWells returns. Drains
+   * the accumulator: each well's state is released once summarised, so the field values and the summaries are
+   * never both held whole.
+   */
   summaries(plateMap: PlateMapLookup): WellSummary[] {
     const keys = [...this.wells.keys()].sort();
     // Feature indices in name order, once: every well lists its features in that order.
     const byName = this.names.map((_, i) => i).sort((a, b) => cmp(this.names[a]!, this.names[b]!));
+    this.last = undefined;
     return keys.map((key) => {
       const w = this.wells.get(key)!;
+      this.wells.delete(key);
       const { plate, well, fields, fieldsFailed, cellCount } = w;
       const measures = this.measures(w, byName);
       return { plate, well, fields, fieldsFailed, cellCount, ...measures, ...annotationOf(plateMap(plate, well)) };
