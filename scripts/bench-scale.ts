@@ -8,6 +8,8 @@
  *
  *   npm run bench:scale -- --images 100000 [--json F] [--batch-size 100] [--fields 9] [--max-concurrency 4]
  *
+ * BENCH_SCALE_CPU_PROF=DIR writes a V8 CPU profile of the aggregator process there (node --cpu-prof).
+ *
  * Prints { images, wallSeconds, listSeconds, mapSeconds, aggregateSeconds, aggregatePeakRssMb, dbWriteSeconds,
  * resultsFirstPageMs, csvStreamPeakRssMb }; RSS figures are the peak RSS (VmHWM) of the process doing that stage.
  */
@@ -49,6 +51,7 @@ const batchSize = Number(values['batch-size']);
 const fieldsPerWell = Number(values.fields);
 const maxConcurrency = Number(values['max-concurrency']);
 const databaseUrl = process.env.DATABASE_URL;
+const cpuProfileDir = process.env.BENCH_SCALE_CPU_PROF;
 if (!databaseUrl) throw new Error('bench:scale needs DATABASE_URL (a real Postgres)');
 
 const CHANNELS = ['DNA', 'CellStain'];
@@ -84,7 +87,7 @@ function aggregateInProcess(input: AggregateInput, publish: (events: EventToPubl
   return new Promise<unknown>((resolve, reject) => {
     const child = fork(here('./lib/bench-scale/aggregator-process.ts'), {
       env,
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('message', (m: { type: string; [k: string]: unknown }) => {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ListPage, ObjectStore } from '../../../packages/shared/src/index.js';
 import { imageFileName } from '../../../packages/synthetic/src/index.js';
 
@@ -58,6 +59,9 @@ export function withSyntheticListing(objects: ObjectStore, space: KeySpace): Obj
     delete: (key) => objects.delete(key),
     async list(prefix, opts = {}): Promise<ListPage> {
       if (!prefix.startsWith(space.prefix)) return objects.list(prefix, opts);
+      // A page is a round trip on S3: without yielding, listing 1,000,000 keys would be one run of microtasks that
+      // starves every socket of the process (the API's own database connections time out).
+      await nextTurn();
       const start = opts.continuationToken ? Number(opts.continuationToken) : 0;
       const end = Math.min(total, start + (opts.maxKeys ?? 1000));
       const page: ListPage = { objects: [] };

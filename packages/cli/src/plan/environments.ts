@@ -6,10 +6,10 @@ import { AWS_QUOTAS } from './quotas.js';
 export const LATEST_SEGMENTER_SECONDS_PER_IMAGE = 0.98;
 
 /**
- * Aggregate seconds per image on AWS: bench:scale's measured aggregateSeconds / images at 100,000 images (122 s,
- * docs/scale.md; 2 shared vCPUs under load) — the aggregator is the same code in its own Lambda.
+ * Aggregate seconds per image on AWS: bench:scale's measured aggregateSeconds / images at 100,000 images (19.9 s,
+ * docs/scale.md; 2 shared vCPUs, load average 4–6) — the aggregator is the same code in its own Lambda.
  */
-export const MEASURED_AGGREGATE_SECONDS_PER_IMAGE = 0.00122;
+export const MEASURED_AGGREGATE_SECONDS_PER_IMAGE = 0.000199;
 
 /** ListObjectsV2 pages of 1,000 keys (two channels: 500 image sets) at an assumed ~50 ms per page. */
 const LIST_SECONDS_PER_IMAGE = 0.05 / 500;

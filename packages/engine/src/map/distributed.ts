@@ -10,11 +10,19 @@ import type { ChildRecord } from '../store/types.js';
 import { batchItems } from './batcher.js';
 import { readItems } from './item-reader.js';
 import { MapRun } from './map-run.js';
-import { writeResults } from './result-writer.js';
+import { ResultWriter, type ResultWriterTarget } from './result-writer.js';
 
 interface ChildPlan {
   input: unknown;
   itemCount: number;
+}
+
+/** What the Map keeps of a finished child; its output only when there is no ResultWriter to hand it to. */
+type Outcome = Pick<ChildRecord, 'status' | 'itemCount' | 'output' | 'error' | 'cause'>;
+
+function outcomeOf(r: ChildRecord, withOutput: boolean): Outcome {
+  const { status, itemCount, output, error, cause } = r;
+  return withOutput ? { status, itemCount, output, error, cause } : { status, itemCount, error, cause };
 }
 
 /**
@@ -75,13 +83,23 @@ export async function runDistributedMap(
   const history = ctx.recordHistory ? top.history : undefined;
   history?.add(previousId ? 'MapRunRedriven' : 'MapRunStarted', { mapRunArn });
 
-  const records: (ChildRecord | undefined)[] = new Array(plans.length);
+  // Children are written to the ResultWriter as they finish, so the Map never holds every child's output.
+  const target = state.ResultWriter ? resultWriterTarget(state.ResultWriter.Parameters, scope) : undefined;
+  const writer =
+    target && !('error' in target)
+      ? new ResultWriter(services.objects, target, mapRunArn, childStateMachineArn)
+      : undefined;
+  const records: (Outcome | undefined)[] = new Array(plans.length);
+  const settle = (rec: ChildRecord): Promise<void> | undefined => {
+    records[rec.index] = outcomeOf(rec, !state.ResultWriter);
+    return writer?.add(rec);
+  };
   let failedItems = 0;
   const totalItems = run.itemCounts.total;
   if (previousId) {
     for (const [index, rec] of await top.loadChildren(mapRunId)) {
       if (index >= plans.length || (rec.status !== 'SUCCEEDED' && top.redriving)) continue;
-      records[index] = rec;
+      await settle(rec);
       run.move(rec.itemCount, 'pending', bucketOf(rec.status));
       if (rec.status !== 'SUCCEEDED') failedItems += rec.itemCount;
     }
@@ -154,10 +172,13 @@ export async function runDistributedMap(
       if (f.cause !== undefined) record.cause = f.cause;
     }
     runAbort.signal.removeEventListener('abort', onRunAbort);
-    records[index] = record;
     run.move(plan.itemCount, 'running', bucketOf(record.status));
-    if (record.status === 'ABORTED') return;
+    if (record.status === 'ABORTED') {
+      await settle(record);
+      return;
+    }
     await top.saveChild(mapRunId, record);
+    await settle(record);
     if (record.status !== 'SUCCEEDED') {
       failedItems += plan.itemCount;
       if (!failure && exceeded()) {
@@ -175,7 +196,7 @@ export async function runDistributedMap(
   lane.close();
   ctx.signal.removeEventListener('abort', onStop);
 
-  const finished = records.filter((r): r is ChildRecord => r !== undefined);
+  const finished = records.filter((r): r is Outcome => r !== undefined);
   if (ctx.signal.aborted) {
     run.finish('ABORTED', services.now());
     history?.add('MapRunAborted', { mapRunArn });
@@ -184,24 +205,14 @@ export async function runDistributedMap(
   }
 
   let output: unknown;
-  if (state.ResultWriter) {
-    const params = evaluateTemplate(state.ResultWriter.Parameters, scope) as { Bucket?: unknown; Prefix?: unknown };
-    if (typeof params.Bucket !== 'string')
-      throw new StatesError(States.ResultWriterFailed, 'ResultWriter Parameters.Bucket must be a string');
-    const prefix = typeof params.Prefix === 'string' ? params.Prefix : '';
-    const key = await writeResults(
-      services.objects,
-      { bucket: params.Bucket, prefix },
-      mapRunArn,
-      childStateMachineArn,
-      finished,
-      [],
-    );
+  if (target) {
+    if ('error' in target) throw target.error;
+    const key = await writer!.finish([]);
     for (const r of finished) {
       run.itemCounts.resultsWritten += r.itemCount;
       run.executionCounts.resultsWritten += 1;
     }
-    output = { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: params.Bucket, Key: key } };
+    output = { MapRunArn: mapRunArn, ResultWriterDetails: { Bucket: target.bucket, Key: key } };
   } else {
     output = records.map((r) =>
       r?.status === 'SUCCEEDED' ? JSON.parse(r.output!) : { Error: r?.error ?? States.Aborted, Cause: r?.cause },
@@ -215,6 +226,21 @@ export async function runDistributedMap(
   await top.registerMapRun(name, run);
   if (failure) throw failure;
   return output;
+}
+
+/**
+ * The ResultWriter's bucket and prefix, evaluated before the children run (they are written as they finish); an
+ * error is kept, and raised where Step Functions raises it: once the children have run.
+ */
+function resultWriterTarget(parameters: unknown, scope: PathScope): ResultWriterTarget | { error: unknown } {
+  try {
+    const params = evaluateTemplate(parameters, scope) as { Bucket?: unknown; Prefix?: unknown };
+    if (typeof params.Bucket !== 'string')
+      throw new StatesError(States.ResultWriterFailed, 'ResultWriter Parameters.Bucket must be a string');
+    return { bucket: params.Bucket, prefix: typeof params.Prefix === 'string' ? params.Prefix : '' };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** An EXPRESS execution lives at most five minutes; then it is TIMED_OUT (and its work is abandoned). */

@@ -2,7 +2,8 @@ import type { Db } from '@platescale/db';
 import { tables } from '@platescale/db';
 import type { AnalysisJobEventDetail, ImageResult } from '@platescale/shared';
 import { ANALYSIS_EVENT_SOURCE, EVENT_TYPE_BY_STATUS } from '@platescale/shared';
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, type SQLChunk, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { JobAnalysis } from './analyze.js';
 
 const { conditionResults, doseResponseFits, imageResults, outbox, plateQc, wellResults } = tables;
@@ -16,42 +17,41 @@ async function insertChunked<T>(rows: T[], insert: (chunk: T[]) => Promise<unkno
   for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
 }
 
-/** Image rows per INSERT … SELECT FROM json_to_recordset(…): one JSON parameter, so the batch size is free. */
+/** Image rows per INSERT … SELECT FROM jsonb_to_recordset(…): one JSON parameter, so the batch size is free. */
 export const IMAGE_ROW_BATCH = 5000;
 
-const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
-
-/** Inserts one batch of image rows, sent as one JSON array that Postgres parses once (no per-row parameters). */
+/**
+ * Inserts one batch of image rows, sent as the results' own JSON (one parameter that Postgres parses once into
+ * jsonb; no per-row object or parameter on this side). JSON has no NaN or ±Infinity: a non-finite number
+ * arrives as null, which is what the columns hold for it.
+ */
 export async function insertImageRows(tx: Tx, jobId: string, results: readonly ImageResult[]): Promise<void> {
   if (results.length === 0) return;
-  const rows = results.map((r) =>
-    r.ok
-      ? {
-          plate: r.plate,
-          well: r.well,
-          field: r.field,
-          ok: true,
-          cell_count: r.count,
-          mean_area: finiteOrNull(r.meanArea),
-          median_area: finiteOrNull(r.medianArea),
-          mean_intensity: r.meanIntensity ?? null,
-          features: r.features ?? null,
-          object_diameter: r.objectDiameter ?? null,
-          diameter_source: r.diameterSource ?? null,
-          objects_key: r.objectsKey ?? null,
-          mask_key: r.maskKey ?? null,
-          seconds: r.seconds,
-        }
-      : { plate: r.plate, well: r.well, field: r.field, ok: false, error: `${r.error.type}: ${r.error.message}` },
-  );
   await tx.execute(sql`
     INSERT INTO ${imageResults} (job_id, plate, well, field, ok, cell_count, mean_area, median_area, mean_intensity,
       features, object_diameter, diameter_source, objects_key, mask_key, seconds, error)
-    SELECT ${jobId}, plate, well, field, ok, cell_count, mean_area, median_area, mean_intensity, features,
-      object_diameter, diameter_source, objects_key, mask_key, seconds, error
-    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS x(plate text, well text, field int, ok bool,
-      cell_count int, mean_area float8, median_area float8, mean_intensity jsonb, features jsonb,
-      object_diameter float8, diameter_source text, objects_key text, mask_key text, seconds float8, error text)`);
+    SELECT ${jobId}, plate, well, field, ok, count, "meanArea", "medianArea", "meanIntensity", features,
+      "objectDiameter", "diameterSource", "objectsKey", "maskKey", seconds,
+      CASE WHEN NOT ok THEN concat(error->>'type', ': ', error->>'message') END
+    FROM jsonb_to_recordset(${JSON.stringify(results)}::jsonb) AS x(plate text, well text, field int, ok bool,
+      count int, "meanArea" float8, "medianArea" float8, "meanIntensity" jsonb, features jsonb,
+      "objectDiameter" float8, "diameterSource" text, "objectsKey" text, "maskKey" text, seconds float8,
+      error jsonb)`);
+}
+
+/**
+ * Inserts rows of `table`, keyed by its property names (every row with the same keys as the first), as one
+ * jsonb_to_recordset parameter. Only for columns where null stands for a non-finite number (JSON has none).
+ */
+async function insertRecordset(tx: Tx, table: PgTable, rows: Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.entries(getTableColumns(table)).filter(([key]) => key in rows[0]!);
+  const list = (parts: SQLChunk[]) => sql.join(parts, sql`, `);
+  await tx.execute(sql`
+    INSERT INTO ${table} (${list(columns.map(([, c]) => sql.identifier(c.name)))})
+    SELECT ${list(columns.map(([key]) => sql.identifier(key)))}
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS x(${list(columns.map(([key, c]) => sql`${sql.identifier(key)} ${sql.raw(c.getSQLType())}`))})`);
 }
 
 /** Removes the job's results of every level (a retried aggregation rewrites the same rows). */
@@ -63,7 +63,11 @@ export async function clearResults(tx: Tx, jobId: string): Promise<void> {
 
 /** The levels computed from the wells (the image rows were streamed in by insertImageRows). */
 export async function writeSummaries(tx: Tx, jobId: string, analysis: Omit<JobAnalysis, 'images'>): Promise<void> {
-  await insertChunked(analysis.wells, (c) => tx.insert(wellResults).values(c.map((w) => ({ ...w, jobId }))));
+  // One row per well (55,000 at 500,000 images): as JSON, which Postgres parses faster than drizzle binds them.
+  for (let i = 0; i < analysis.wells.length; i += IMAGE_ROW_BATCH) {
+    const rows = analysis.wells.slice(i, i + IMAGE_ROW_BATCH).map((w) => ({ ...w, jobId }));
+    await insertRecordset(tx, wellResults, rows);
+  }
   await insertChunked(analysis.conditions, (c) => tx.insert(conditionResults).values(c.map((r) => ({ ...r, jobId }))));
   await insertChunked(analysis.plateQc, (c) => tx.insert(plateQc).values(c.map((r) => ({ ...r, jobId }))));
   await insertChunked(analysis.doseResponse, (c) =>

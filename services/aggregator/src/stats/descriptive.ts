@@ -17,8 +17,12 @@ export function sampleSd(values: readonly number[]): number | null {
 }
 
 export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  return medianOfSorted([...values].sort((a, b) => a - b));
+}
+
+/** Median of values already in ascending order (no copy). */
+export function medianOfSorted(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) return null;
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -33,6 +33,8 @@ const MAX_ITERATIONS = 100;
 /** Converged: a further Gauss–Newton step would move no parameter by more than this (relative). */
 const STEP_TOLERANCE = 1e-4;
 const MIN_DOSES = 4;
+/** Gauss–Newton steps after Levenberg–Marquardt at most (each one point per dose: cheap). */
+const MAX_POLISH_STEPS = 20;
 
 /** The model of one parameter vector, over log10 dose. */
 const model =
@@ -50,9 +52,27 @@ const jacobian =
     return [1 - 1 / d, 1 / d, (span * u * hill! * LN10) / (d * d), (-span * u * LN10 * (logDose - logEc50!)) / (d * d)];
   };
 
-function initialGuesses(x: number[], y: number[]): Params[] {
-  const doses = [...new Set(x)].sort((a, b) => a - b);
-  const means = doses.map((d) => mean(y.filter((_, i) => x[i] === d))!);
+/** One row per distinct log dose (ascending): how many wells, their mean, and the sum of squares within doses. */
+function byDose(x: number[], y: number[]) {
+  const sums = new Map<number, [n: number, sum: number]>();
+  x.forEach((xi, i) => {
+    const acc = sums.get(xi) ?? [0, 0];
+    acc[0] += 1;
+    acc[1] += y[i]!;
+    sums.set(xi, acc);
+  });
+  const doses = [...sums.keys()].sort((a, b) => a - b);
+  const n = doses.map((d) => sums.get(d)![0]);
+  const means = doses.map((d) => sums.get(d)![1] / sums.get(d)![0]);
+  const meanOf = new Map(doses.map((d, i) => [d, means[i]!]));
+  const within = x.reduce((s, xi, i) => s + (y[i]! - meanOf.get(xi)!) ** 2, 0);
+  return { x: doses, n, mean: means, within };
+}
+
+type DoseGroups = ReturnType<typeof byDose>;
+
+/** Starting points from the dose means (ascending doses): plateaus at both ends, EC50 where the half crosses. */
+function initialGuesses(doses: number[], means: number[]): Params[] {
   const top = means[0]!;
   const bottom = means[means.length - 1]!;
   const half = (top + bottom) / 2;
@@ -68,16 +88,66 @@ function initialGuesses(x: number[], y: number[]): Params[] {
   return [0.5, 1, 2].map((hill): Params => [bottom, top, logEc50, hill]);
 }
 
+/** Σ over every well of the squared residual, from the dose rows: n·(mean − f)² per dose plus the within-dose part. */
+const sseOf = (g: DoseGroups, params: number[]) => {
+  const f = model(params);
+  return g.within + g.x.reduce((s, xi, i) => s + g.n[i]! * (g.mean[i]! - f(xi)) ** 2, 0);
+};
+
+/**
+ * The normal equations over every well at `params`: (JᵀJ)⁻¹ and the Gauss–Newton step (JᵀJ)⁻¹Jᵀr, from the dose
+ * rows scaled by √n (each well of a dose has the same Jacobian row). Throws on a singular JᵀJ.
+ */
+function gaussNewton(g: DoseGroups, params: number[]) {
+  const root = g.n.map(Math.sqrt);
+  const J = new Matrix(g.x.map((xi, i) => jacobian(params)(xi).map((v) => v * root[i]!)));
+  const f = model(params);
+  const residuals = Matrix.columnVector(g.mean.map((m, i) => root[i]! * (m - f(g.x[i]!))));
+  const inverseNormal = inverse(J.transpose().mmul(J));
+  return { inverseNormal, step: inverseNormal.mmul(J.transpose()).mmul(residuals).to1DArray() };
+}
+
+const negligible = (step: number[], params: number[]) =>
+  step.every((d, i) => Math.abs(d) <= STEP_TOLERANCE * (Math.abs(params[i]!) + 1e-3));
+
+/**
+ * Gauss–Newton steps from the Levenberg–Marquardt result while they lower the SSE, until the step is
+ * negligible: ml-levenberg-marquardt also stops when the dose means are fitted to its error tolerance, which
+ * (with as many doses as parameters) can be short of the stationary point.
+ */
+function polish(g: DoseGroups, start: number[], sse: number, bounds: { min: number[]; max: number[] }) {
+  let params = start;
+  for (let i = 0; i < MAX_POLISH_STEPS; i++) {
+    let step: number[];
+    try {
+      step = gaussNewton(g, params).step;
+    } catch {
+      break;
+    }
+    if (negligible(step, params)) break;
+    const next = params.map((p, k) => Math.min(Math.max(bounds.min[k]!, p + step[k]!), bounds.max[k]!));
+    const nextSse = sseOf(g, next);
+    if (!(nextSse <= sse)) break;
+    params = next;
+    sse = nextSse;
+  }
+  return { params, sse };
+}
+
 /**
  * Fits a 4-parameter log-logistic curve by Levenberg–Marquardt (ml-levenberg-marquardt) from a few starts and
- * keeps the best. EC50's 95% CI comes from the covariance s²(JᵀJ)⁻¹ of log10 EC50 with a t quantile (n − 4 df).
- * Decreasing and increasing responses are both fitted with hill > 0: top is the response at low dose.
+ * keeps the best. Least squares over every well equals least squares over the dose means weighted by their well
+ * counts plus the within-dose sum of squares (a constant), so the fit runs on one point per dose whatever the
+ * replicates; Gauss–Newton steps then take it to the stationary point. EC50's 95% CI comes from the covariance
+ * s²(JᵀJ)⁻¹ of log10 EC50 over every well with a t quantile (n − 4 df). Decreasing and increasing responses are
+ * both fitted with hill > 0: top is the response at low dose.
  */
 export function fitLogLogistic(points: DosePoint[]): LogLogisticFit {
   const usable = points.filter((p) => p.dose > 0 && Number.isFinite(p.dose) && Number.isFinite(p.response));
   const x = usable.map((p) => Math.log10(p.dose));
   const y = usable.map((p) => p.response);
-  const doses = new Set(x).size;
+  const group = byDose(x, y);
+  const doses = group.x.length;
   const empty = {
     n: usable.length,
     doses,
@@ -94,48 +164,51 @@ export function fitLogLogistic(points: DosePoint[]): LogLogisticFit {
   if (doses < MIN_DOSES || usable.length <= 4) {
     return { ...empty, converged: false, error: `needs ≥ ${MIN_DOSES} distinct positive doses and > 4 wells` };
   }
-  const minY = Math.min(...y);
-  const maxY = Math.max(...y);
+  let minY = Number.POSITIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const v of y) {
+    minY = Math.min(minY, v);
+    maxY = Math.max(maxY, v);
+  }
   const spanY = maxY - minY || Math.abs(maxY) || 1;
-  const minX = Math.min(...x);
-  const maxX = Math.max(...x);
+  const minX = group.x[0]!;
+  const maxX = group.x[doses - 1]!;
+  const bounds = { min: [minY - spanY, minY - spanY, minX - 3, 0.05], max: [maxY + spanY, maxY + spanY, maxX + 3, 20] };
+  const weights = group.n.map((n) => 1 / Math.sqrt(n));
 
   let best: { params: number[]; sse: number } | undefined;
-  for (const initialValues of initialGuesses(x, y)) {
-    const result = levenbergMarquardt({ x, y }, model, {
+  for (const initialValues of initialGuesses(group.x, group.mean)) {
+    const result = levenbergMarquardt({ x: group.x, y: group.mean }, model, {
       initialValues,
       jacobianFunction: jacobian,
-      minValues: [minY - spanY, minY - spanY, minX - 3, 0.05],
-      maxValues: [maxY + spanY, maxY + spanY, maxX + 3, 20],
+      minValues: bounds.min,
+      maxValues: bounds.max,
       maxIterations: MAX_ITERATIONS,
       errorTolerance: 1e-12,
       improvementThreshold: 1e-6,
+      weights,
     });
-    const f = model(result.parameterValues);
-    const sse = y.reduce((s, yi, i) => s + (yi - f(x[i]!)) ** 2, 0);
+    const sse = sseOf(group, result.parameterValues);
     if (result.parameterValues.every(Number.isFinite) && (!best || sse < best.sse)) {
       best = { params: result.parameterValues, sse };
     }
   }
   if (!best) return { ...empty, converged: false, error: 'the fit diverged' };
+  best = polish(group, best.params, best.sse, bounds);
 
   const [bottom, top, logEc50, hill] = best.params as Params;
   const yMean = mean(y)!;
   const sst = y.reduce((s, yi) => s + (yi - yMean) ** 2, 0);
   const dof = usable.length - 4;
-  const J = new Matrix(x.map((xi) => jacobian(best.params)(xi)));
-  const f = model(best.params);
-  const residuals = Matrix.columnVector(y.map((yi, i) => yi - f(x[i]!)));
   let logEc50Se: number | null = null;
   let converged = false;
   try {
-    const inverseNormal = inverse(J.transpose().mmul(J));
+    const { inverseNormal, step } = gaussNewton(group, best.params);
     const variance = inverseNormal.get(2, 2) * (best.sse / dof);
     logEc50Se = variance >= 0 && Number.isFinite(variance) ? Math.sqrt(variance) : null;
     // ml-levenberg-marquardt stops only on an absolute error or the iteration cap, so convergence is judged
     // here: the fit is a stationary point when the next Gauss–Newton step is negligible.
-    const step = inverseNormal.mmul(J.transpose()).mmul(residuals).to1DArray();
-    converged = step.every((d, i) => Math.abs(d) <= STEP_TOLERANCE * (Math.abs(best.params[i]!) + 1e-3));
+    converged = negligible(step, best.params);
   } catch {
     // A singular JᵀJ (e.g. a flat response) leaves EC50 without a confidence interval.
   }
@@ -170,15 +243,19 @@ export function fitDoseResponses(wells: WellSummary[]): DoseResponseFit[] {
   const byTreatment = new Map<string, WellSummary[]>();
   for (const w of wells) {
     if (w.role !== 'sample' || w.treatment === null || w.dose === null || w.dose <= 0) continue;
-    byTreatment.set(w.treatment, [...(byTreatment.get(w.treatment) ?? []), w]);
+    const group = byTreatment.get(w.treatment);
+    if (group) group.push(w);
+    else byTreatment.set(w.treatment, [w]);
   }
   const fits: DoseResponseFit[] = [];
   for (const [treatment, group] of [...byTreatment].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const features = [...new Set(group.flatMap((w) => Object.keys(w.features)))].sort();
     for (const feature of features) {
-      const points = group.flatMap((w) =>
-        feature in w.features ? [{ dose: w.dose!, response: w.features[feature]! }] : [],
-      );
+      const points: DosePoint[] = [];
+      for (const w of group) {
+        const response = w.features[feature];
+        if (response !== undefined) points.push({ dose: w.dose!, response });
+      }
       fits.push({ treatment, feature, unit: group[0]!.unit ?? '', ...fitLogLogistic(points) });
     }
   }

@@ -1,14 +1,24 @@
 import { mad, mean, median, sampleSd } from './descriptive.js';
+import { recordOf } from './records.js';
 import type { WellSummary } from './wells.js';
 
 /** MAD → σ for normally distributed data. */
 export const MAD_SCALE = 1.4826;
 
-function byPlate(wells: WellSummary[]): Map<string, WellSummary[]> {
-  const plates = new Map<string, WellSummary[]>();
-  for (const w of wells) plates.set(w.plate, [...(plates.get(w.plate) ?? []), w]);
-  return plates;
+/** Groups wells by a key, in order (a push per well: 145 plates × 384 wells must not copy a group per well). */
+function groupBy(wells: WellSummary[], keyOf: (w: WellSummary) => string | undefined): Map<string, WellSummary[]> {
+  const groups = new Map<string, WellSummary[]>();
+  for (const w of wells) {
+    const key = keyOf(w);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(w);
+    else groups.set(key, [w]);
+  }
+  return groups;
 }
+
+const byPlate = (wells: WellSummary[]) => groupBy(wells, (w) => w.plate);
 
 const featureNames = (wells: WellSummary[]) => [...new Set(wells.flatMap((w) => Object.keys(w.features)))].sort();
 
@@ -22,14 +32,18 @@ const valuesOf = (wells: WellSummary[], feature: string) =>
 export function addRobustZ(wells: WellSummary[]): void {
   for (const plateWells of byPlate(wells).values()) {
     const negatives = plateWells.filter((w) => w.role === 'negative_control');
+    const scales: { feature: string; center: number; spread: number }[] = [];
     for (const feature of featureNames(plateWells)) {
       const values = valuesOf(negatives, feature);
       const center = median(values);
       const spread = mad(values);
-      if (center === null || spread === null || spread === 0) continue;
-      for (const w of plateWells) {
-        const x = w.features[feature];
-        if (x !== undefined) w.robustZ[feature] = (x - center) / (MAD_SCALE * spread);
+      if (center !== null && spread !== null && spread !== 0) scales.push({ feature, center, spread });
+    }
+    for (const w of plateWells) {
+      const scaled = scales.filter((s) => w.features[s.feature] !== undefined);
+      w.robustZ = recordOf(scaled.map((s) => s.feature));
+      for (const { feature, center, spread } of scaled) {
+        w.robustZ[feature] = (w.features[feature]! - center) / (MAD_SCALE * spread);
       }
     }
   }
@@ -95,12 +109,9 @@ export interface ConditionStats {
 
 /** Per condition (treatment × dose × unit, across plates) and feature: mean, SD and n over the wells. */
 export function conditionStats(wells: WellSummary[]): ConditionStats[] {
-  const groups = new Map<string, WellSummary[]>();
-  for (const w of wells) {
-    if (w.treatment === null || w.role === null) continue;
-    const key = JSON.stringify([w.treatment, w.dose ?? 0, w.unit ?? '']);
-    groups.set(key, [...(groups.get(key) ?? []), w]);
-  }
+  const groups = groupBy(wells, (w) =>
+    w.treatment === null || w.role === null ? undefined : JSON.stringify([w.treatment, w.dose ?? 0, w.unit ?? '']),
+  );
   const rows: ConditionStats[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;

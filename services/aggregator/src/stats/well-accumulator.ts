@@ -1,6 +1,7 @@
-import type { ImageResult } from '@platescale/shared';
-import { median } from './descriptive.js';
-import { AREA_FEATURE, COUNT_FEATURE, imageFeatures, intensityFeature } from './features.js';
+import type { ImageResult, ImageSummary } from '@platescale/shared';
+import { medianOfSorted } from './descriptive.js';
+import { AREA_FEATURE, COUNT_FEATURE, forEachImageFeature, intensityFeature } from './features.js';
+import { recordOf } from './records.js';
 import { annotationOf, type PlateMapLookup, type WellSummary } from './wells.js';
 
 /** Column of the per-well value matrix that holds each field's median area (the features follow it). */
@@ -39,12 +40,124 @@ export class WellAccumulator {
   private readonly featureIndex = new Map<string, number>();
   /** Feature names by index (index 0 is the median-area column). */
   private readonly names: string[] = ['\u0000medianArea'];
+  /** The image being added: its feature indices and values (reused, so no object per image), and how many. */
+  private readonly slots: number[] = [];
+  private readonly slotValues: number[] = [];
+  private slotCount = 0;
+  /** The well of the previous image: a well's fields mostly arrive together. */
+  private last: WellState | undefined;
+  /** Per feature index, the number of the image that last gave it a value: an image's first value wins. */
+  private readonly givenBy: number[] = [];
+  private images = 0;
+  private readonly collect = (name: string, value: number): void => {
+    const i = this.indexOf(name);
+    if (this.givenBy[i] === this.images) return;
+    this.givenBy[i] = this.images;
+    this.slots[this.slotCount] = i;
+    this.slotValues[this.slotCount] = value;
+    this.slotCount += 1;
+  };
 
   get size(): number {
     return this.wells.size;
   }
 
   add(r: ImageResult): void {
+    const w = this.last?.plate === r.plate && this.last.well === r.well ? this.last : this.stateOf(r);
+    this.last = w;
+    w.fields += 1;
+    if (!r.ok) {
+      w.fieldsFailed += 1;
+      return;
+    }
+    w.cellCount += r.count;
+    this.featuresOf(r);
+    const row = this.row(w);
+    if (r.count > 0) {
+      w.areaSum += r.meanArea * r.count;
+      w.areaWeight += r.count;
+      const intensities = r.meanIntensity ?? {};
+      for (const channel in intensities) {
+        const value = intensities[channel]!;
+        if (!Number.isFinite(value)) continue;
+        const acc = w.intensity.get(channel) ?? [0, 0];
+        acc[0] += value * r.count;
+        acc[1] += r.count;
+        w.intensity.set(channel, acc);
+      }
+      if (Number.isFinite(r.medianArea)) w.values[row + MEDIAN_AREA] = r.medianArea;
+    }
+    for (let k = 0; k < this.slotCount; k++) {
+      const i = this.slots[k]!;
+      const value = this.slotValues[k]!;
+      w.sums[i] = (w.sums[i] ?? 0) + value;
+      w.counts[i] = (w.counts[i] ?? 0) + 1;
+      w.values[row + i] = value;
+    }
+    w.ok += 1;
+  }
+
+  /**
+   * Every well's summary, annotated from the plate map, in plate/well order: what aggregateWells returns. Drains
+   * the accumulator: each well's state is released once summarised, so the field values and the summaries are
+   * never both held whole.
+   */
+  summaries(plateMap: PlateMapLookup): WellSummary[] {
+    const keys = [...this.wells.keys()].sort();
+    // Feature indices in name order, once: every well lists its features in that order.
+    const byName = this.names.map((_, i) => i).sort((a, b) => cmp(this.names[a]!, this.names[b]!));
+    this.last = undefined;
+    return keys.map((key) => {
+      const w = this.wells.get(key)!;
+      this.wells.delete(key);
+      const { plate, well, fields, fieldsFailed, cellCount } = w;
+      const measures = this.measures(w, byName);
+      return { plate, well, fields, fieldsFailed, cellCount, ...measures, ...annotationOf(plateMap(plate, well)) };
+    });
+  }
+
+  private measures(w: WellState, byName: number[]) {
+    const meanArea = w.areaWeight > 0 ? w.areaSum / w.areaWeight : null;
+    const meanIntensity: Record<string, number> = {};
+    for (const channel of [...w.intensity.keys()].sort()) {
+      const [sum, weight] = w.intensity.get(channel)!;
+      if (weight > 0) meanIntensity[channel] = sum / weight;
+    }
+    const present = byName.filter((i) => w.counts[i]);
+    const keys = present.map((i) => this.names[i]!);
+    const features = recordOf(keys);
+    const featureMedians = recordOf(keys);
+    for (const i of present) {
+      const name = this.names[i]!;
+      features[name] = w.sums[i]! / w.counts[i]!;
+      featureMedians[name] = medianOfSorted(this.column(w, i))!;
+    }
+    // Area and intensities describe nuclei: over the well they are weighted by how many each field holds.
+    if (meanArea !== null) features[AREA_FEATURE] = meanArea;
+    for (const [channel, value] of Object.entries(meanIntensity)) features[intensityFeature(channel)] = value;
+    return {
+      meanCellCount: w.ok > 0 ? features[COUNT_FEATURE]! : null,
+      meanArea,
+      medianArea: medianOfSorted(this.column(w, MEDIAN_AREA)),
+      meanIntensity,
+      features,
+      featureMedians,
+    };
+  }
+
+  /** The well's values of feature `i` (fields without one left out), in ascending order. */
+  private column(w: WellState, i: number): number[] {
+    const out: number[] = [];
+    if (i >= w.width) return out;
+    for (let r = 0; r < w.ok; r++) {
+      const v = w.values[r * w.width + i]!;
+      if (!Number.isNaN(v)) out.push(v);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** The well's state, created empty on its first field. */
+  private stateOf(r: ImageResult): WellState {
     const key = `${r.plate}\u0000${r.well}`;
     let w = this.wells.get(key);
     if (!w) {
@@ -65,83 +178,14 @@ export class WellAccumulator {
       };
       this.wells.set(key, w);
     }
-    w.fields += 1;
-    if (!r.ok) {
-      w.fieldsFailed += 1;
-      return;
-    }
-    w.cellCount += r.count;
-    const features = imageFeatures(r);
-    for (const name of Object.keys(features)) this.indexOf(name);
-    const row = this.row(w);
-    if (r.count > 0) {
-      w.areaSum += r.meanArea * r.count;
-      w.areaWeight += r.count;
-      for (const [channel, value] of Object.entries(r.meanIntensity ?? {})) {
-        if (!Number.isFinite(value)) continue;
-        const acc = w.intensity.get(channel) ?? [0, 0];
-        acc[0] += value * r.count;
-        acc[1] += r.count;
-        w.intensity.set(channel, acc);
-      }
-      if (Number.isFinite(r.medianArea)) w.values[row + MEDIAN_AREA] = r.medianArea;
-    }
-    for (const [name, value] of Object.entries(features)) {
-      const i = this.featureIndex.get(name)!;
-      w.sums[i] = (w.sums[i] ?? 0) + value;
-      w.counts[i] = (w.counts[i] ?? 0) + 1;
-      w.values[row + i] = value;
-    }
-    w.ok += 1;
+    return w;
   }
 
-  /** Every well's summary, annotated from the plate map, in plate/well order: what aggregateWells returns. */
-  summaries(plateMap: PlateMapLookup): WellSummary[] {
-    const keys = [...this.wells.keys()].sort();
-    return keys.map((key) => {
-      const w = this.wells.get(key)!;
-      const { plate, well, fields, fieldsFailed, cellCount } = w;
-      const measures = this.measures(w);
-      return { plate, well, fields, fieldsFailed, cellCount, ...measures, ...annotationOf(plateMap(plate, well)) };
-    });
-  }
-
-  private measures(w: WellState) {
-    const meanArea = w.areaWeight > 0 ? w.areaSum / w.areaWeight : null;
-    const meanIntensity: Record<string, number> = {};
-    for (const channel of [...w.intensity.keys()].sort()) {
-      const [sum, weight] = w.intensity.get(channel)!;
-      if (weight > 0) meanIntensity[channel] = sum / weight;
-    }
-    const features: Record<string, number> = {};
-    const featureMedians: Record<string, number> = {};
-    const order = w.counts.flatMap((n, i) => (n ? [i] : [])).sort((a, b) => cmp(this.names[a]!, this.names[b]!));
-    for (const i of order) {
-      const name = this.names[i]!;
-      features[name] = w.sums[i]! / w.counts[i]!;
-      featureMedians[name] = median(this.column(w, i))!;
-    }
-    // Area and intensities describe nuclei: over the well they are weighted by how many each field holds.
-    if (meanArea !== null) features[AREA_FEATURE] = meanArea;
-    for (const [channel, value] of Object.entries(meanIntensity)) features[intensityFeature(channel)] = value;
-    return {
-      meanCellCount: w.ok > 0 ? features[COUNT_FEATURE]! : null,
-      meanArea,
-      medianArea: median(this.column(w, MEDIAN_AREA)),
-      meanIntensity,
-      features,
-      featureMedians,
-    };
-  }
-
-  private column(w: WellState, i: number): number[] {
-    const out: number[] = [];
-    if (i >= w.width) return out;
-    for (let r = 0; r < w.ok; r++) {
-      const v = w.values[r * w.width + i]!;
-      if (!Number.isNaN(v)) out.push(v);
-    }
-    return out;
+  /** Indexes the image's features (what imageFeatures gives) into the slots; new names widen the matrix. */
+  private featuresOf(r: ImageSummary): void {
+    this.images += 1;
+    this.slotCount = 0;
+    forEachImageFeature(r, this.collect);
   }
 
   private indexOf(name: string): number {
