@@ -24,6 +24,7 @@ import { ApiClient } from '../packages/cli/src/lib/api-client.js';
 import { openDatabase } from '../packages/db/src/index.js';
 import { createRuntime } from '../packages/runtime/src/index.js';
 import {
+  AGGREGATOR_HEAP_MB,
   type AggregateInput,
   type AnalysisInput,
   type EventToPublish,
@@ -87,7 +88,13 @@ function aggregateInProcess(input: AggregateInput, publish: (events: EventToPubl
   return new Promise<unknown>((resolve, reject) => {
     const child = fork(here('./lib/bench-scale/aggregator-process.ts'), {
       env,
-      execArgv: ['--import', 'tsx', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
+      // The heap limit the Aggregate function is deployed with (infra), so the RSS measured is the Lambda's.
+      execArgv: [
+        '--import',
+        'tsx',
+        `--max-old-space-size=${AGGREGATOR_HEAP_MB}`,
+        ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('message', (m: { type: string; [k: string]: unknown }) => {

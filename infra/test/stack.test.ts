@@ -1,3 +1,4 @@
+import { AGGREGATOR_HEAP_MB } from '@platescale/shared';
 import validator from 'asl-validator';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -106,7 +107,12 @@ t.test('Lambdas: container images with the named handlers; the segmenter sized a
     Timeout: 900,
     VpcConfig: Match.anyValue(),
     Environment: {
-      Variables: Match.objectLike({ DATABASE_SECRET_ARN: Match.anyValue(), EVENT_BUS_NAME: Match.anyValue() }),
+      Variables: Match.objectLike({
+        DATABASE_SECRET_ARN: Match.anyValue(),
+        EVENT_BUS_NAME: Match.anyValue(),
+        // The heap limit bench:scale measures the aggregator with.
+        NODE_OPTIONS: Match.stringLikeRegexp(`--max-old-space-size=${AGGREGATOR_HEAP_MB}$`),
+      }),
     },
   });
   template.resourceCountIs('Custom::Trigger', 1);

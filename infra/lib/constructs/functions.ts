@@ -1,3 +1,4 @@
+import { AGGREGATOR_HEAP_MB } from '@platescale/shared';
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -130,7 +131,11 @@ export class Functions extends Construct {
       description: 'Aggregates the Map results into Postgres and publishes the completion event',
       memoryMb: config.aggregator.memoryMb,
       timeoutSeconds: taskTimeoutSeconds(props.definition, 'Aggregate'),
-      environment: { ...databaseEnvironment, EVENT_BUS_NAME: props.eventBusName },
+      environment: {
+        ...databaseEnvironment,
+        NODE_OPTIONS: `${databaseEnvironment.NODE_OPTIONS} --max-old-space-size=${AGGREGATOR_HEAP_MB}`,
+        EVENT_BUS_NAME: props.eventBusName,
+      },
       inVpc: true,
       statements: [
         policies.readObjects(bucket, RESULTS_PREFIX),
@@ -166,7 +171,11 @@ export class Functions extends Construct {
       description: 'Publishes completion events an interrupted Aggregate left in the outbox',
       memoryMb: 512,
       timeoutSeconds: 300,
-      environment: { ...databaseEnvironment, EVENT_BUS_NAME: props.eventBusName },
+      environment: {
+        ...databaseEnvironment,
+        NODE_OPTIONS: `${databaseEnvironment.NODE_OPTIONS} --max-old-space-size=${AGGREGATOR_HEAP_MB}`,
+        EVENT_BUS_NAME: props.eventBusName,
+      },
       inVpc: true,
       statements: [policies.readSecret(props.databaseSecret.secretArn), policies.putEvents(props.eventBusArn)],
     });

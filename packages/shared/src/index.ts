@@ -1,5 +1,6 @@
 export { type Config, type Env, EnvSchema, loadConfig } from './config.js';
 export {
+  AGGREGATOR_HEAP_MB,
   type CostDeployment,
   DEFAULT_COST_DEPLOYMENT,
   estimateJobCost,

@@ -20,6 +20,13 @@ export const DEFAULT_COST_DEPLOYMENT: CostDeployment = {
   mapChildExecutionType: 'EXPRESS',
 };
 
+/**
+ * V8 old-space limit of the Aggregate function (MB, --max-old-space-size). Its live heap is ~300 MB at 500,000
+ * images (per-well state; docs/scale.md), but ~1 GB of result JSON streams through it, and left to size its heap
+ * by the host V8 lets that garbage grow the process to 1.3 GB before collecting — past the function's 1024 MB.
+ */
+export const AGGREGATOR_HEAP_MB = 640;
+
 /** What a finished job measured: counts from the job row, durations from its image results. */
 export interface JobUsage {
   /** Map items (jobs.images_total). */

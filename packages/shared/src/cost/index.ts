@@ -1,4 +1,5 @@
 export {
+  AGGREGATOR_HEAP_MB,
   type CostDeployment,
   DEFAULT_COST_DEPLOYMENT,
   estimateJobCost,
