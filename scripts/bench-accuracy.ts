@@ -13,7 +13,8 @@
  * (pooled F1 at IoU 0.5), ap50 (TP/(TP+FP+FN) at IoU 0.5 per image, averaged), dsbScore (that AP averaged over IoU
  * 0.5 … 0.95), countErrorPct, splits, merges — and `reference`, the same for scikit-image. `taughtF1At05`: per size
  * group, a model taught from generated sparse strokes (≤ 1 % of pixels) on 5 of the group's validation images,
- * fine-tuned from the base model, scored on the group's other validation images.
+ * fine-tuned from the base model, scored on the group's other validation images; `taughtBaseF1At05`: the base
+ * model on those same images.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -182,9 +183,10 @@ const TEACHING_IMAGES = 5;
  * Per size group: strokes generated from the expert masks of the group's first 5 validation images teach a model
  * (fine-tuned from the base model, as POST /v1/models does), which is scored on the group's other validation images.
  */
-async function taught(modelPath: string | URL, all: Item[]) {
+async function taught(modelPath: string | URL, all: Item[], baseScores: Map<string, ObjectScores>) {
   const base = await readFile(modelPath);
   const out: Record<string, number> = {};
+  const untaught: Record<string, number> = {};
   const seconds: Record<string, number> = {};
   for (const group of SIZE_GROUPS) {
     const members = all.filter((i) => i.set.includes(`${SPLIT}/${group}`));
@@ -211,9 +213,10 @@ async function taught(modelPath: string | URL, all: Item[]) {
     for (const item of members.slice(TEACHING_IMAGES))
       scores.push(scoreObjects(item.truth!, (await segment(model, item)).labels));
     out[group] = summarizeScores(scores).f1At05;
-    process.stderr.write(`taught ${group}: F1 ${out[group]}\n`);
+    untaught[group] = summarizeScores(members.slice(TEACHING_IMAGES).map((m) => baseScores.get(m.name)!)).f1At05;
+    process.stderr.write(`taught ${group}: F1 ${out[group]} (base model on the same images: ${untaught[group]})\n`);
   }
-  return { f1: out, seconds };
+  return { f1: out, base: untaught, seconds };
 }
 
 const work = await mkdtemp(join(tmpdir(), 'platescale-accuracy-'));
@@ -272,8 +275,9 @@ try {
     }
   } else result.referenceSkipped = 'scikit-image not importable (apt install python3-skimage)';
   if (!values['no-taught']) {
-    const { f1, seconds } = await taught(modelPath, all);
+    const { f1, base, seconds } = await taught(modelPath, all, ours);
     result.taughtF1At05 = f1;
+    result.taughtBaseF1At05 = base;
     result.taughtTrainSeconds = seconds;
   }
   const text = `${JSON.stringify(result, null, 2)}\n`;

@@ -171,11 +171,7 @@ export class Functions extends Construct {
       description: 'Publishes completion events an interrupted Aggregate left in the outbox',
       memoryMb: 512,
       timeoutSeconds: 300,
-      environment: {
-        ...databaseEnvironment,
-        NODE_OPTIONS: `${databaseEnvironment.NODE_OPTIONS} --max-old-space-size=${AGGREGATOR_HEAP_MB}`,
-        EVENT_BUS_NAME: props.eventBusName,
-      },
+      environment: { ...databaseEnvironment, EVENT_BUS_NAME: props.eventBusName },
       inVpc: true,
       statements: [policies.readSecret(props.databaseSecret.secretArn), policies.putEvents(props.eventBusArn)],
     });
