@@ -65,6 +65,22 @@ export function createJobService(deps: {
     return key;
   }
 
+  /** Stores a started job's execution; the completion event may already have moved the job on (local engine). */
+  async function recordStart(tenantId: string, jobId: string, started: { executionArn: string; startDate: Date }) {
+    const [updated] = await db
+      .update(jobs)
+      .set({ executionArn: started.executionArn, startedAt: started.startDate })
+      .where(eq(jobs.id, jobId))
+      .returning();
+    if (updated!.status !== 'QUEUED') return updated!;
+    const [running] = await db
+      .update(jobs)
+      .set({ status: 'RUNNING' })
+      .where(and(eq(jobs.id, jobId), eq(jobs.status, 'QUEUED')))
+      .returning();
+    return running ?? (await row(tenantId, jobId));
+  }
+
   async function row(tenantId: string, id: string): Promise<JobRow> {
     const [r] = await db
       .select()
@@ -165,19 +181,22 @@ export function createJobService(deps: {
         modelKey,
         objectDiameter: input.objectDiameter ?? experiment.objectDiameter ?? null,
       };
-      await db.insert(jobs).values({
-        id: jobId,
-        tenantId,
-        experimentId: experiment.experimentId,
-        status: 'QUEUED',
-        segmentationChannel: analysis.segmentationChannel,
-        modelKey: analysis.modelKey,
-        maxConcurrency,
-        batchSize,
-        toleratedFailurePercentage: analysis.toleratedFailurePercentage,
-        objectDiameter: analysis.objectDiameter,
-        resultsPrefix: analysis.resultsPrefix,
-      });
+      const [queued] = await db
+        .insert(jobs)
+        .values({
+          id: jobId,
+          tenantId,
+          experimentId: experiment.experimentId,
+          status: 'QUEUED',
+          segmentationChannel: analysis.segmentationChannel,
+          modelKey: analysis.modelKey,
+          maxConcurrency,
+          batchSize,
+          toleratedFailurePercentage: analysis.toleratedFailurePercentage,
+          objectDiameter: analysis.objectDiameter,
+          resultsPrefix: analysis.resultsPrefix,
+        })
+        .returning();
       let started: { executionArn: string; startDate: Date };
       try {
         started = await workflow.start(jobId, analysis);
@@ -186,21 +205,20 @@ export function createJobService(deps: {
         await db.update(jobs).set({ status: 'FAILED', error, finishedAt: new Date() }).where(eq(jobs.id, jobId));
         throw new UnavailableError(`the workflow engine did not start job ${jobId}: ${(err as Error).message}`, err);
       }
-      // The completion event may already have moved the job on (a tiny experiment on the local engine).
-      const [updated] = await db
-        .update(jobs)
-        .set({ executionArn: started.executionArn, startedAt: started.startDate })
-        .where(eq(jobs.id, jobId))
-        .returning();
-      if (updated!.status === 'QUEUED') {
-        const [running] = await db
-          .update(jobs)
-          .set({ status: 'RUNNING' })
-          .where(and(eq(jobs.id, jobId), eq(jobs.status, 'QUEUED')))
-          .returning();
-        return view(running ?? (await row(tenantId, jobId)));
+      // The job runs from here on, so recording its execution must not fail the request: an error would release
+      // the Idempotency-Key and the client's retry would start a second job on the same experiment (seen when the
+      // database pool timed out under load). The execution is then answered as started; the completion event
+      // still finishes the row.
+      try {
+        return view(await recordStart(tenantId, jobId, started));
+      } catch {
+        return view({
+          ...queued!,
+          status: 'RUNNING',
+          executionArn: started.executionArn,
+          startedAt: started.startDate,
+        });
       }
-      return view(updated!);
     },
 
     /** Finished jobs are served from the cache (that is what GET /v1/jobs/{id} mostly is once a job is done). */

@@ -105,3 +105,34 @@ t.test('a key whose first request never answered: 409 while it may still run, ta
   t.not(retried.json().jobId, first.json().jobId, 'the retry ran');
   t.equal((await send()).json().jobId, retried.json().jobId, 'and is replayed from then on');
 });
+
+t.test(
+  'a job that started is answered as started even when recording its execution fails: no second job',
+  async (t) => {
+    // The database refuses the update that records the execution, as a pool timing out under load did.
+    await database.db.execute(
+      `CREATE FUNCTION refuse_execution() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'pool timeout'; END $$`,
+    );
+    await database.db.execute(
+      'CREATE TRIGGER refuse_execution BEFORE UPDATE OF execution_arn ON jobs FOR EACH ROW EXECUTE FUNCTION refuse_execution()',
+    );
+    t.teardown(() => database.db.execute('DROP TRIGGER refuse_execution ON jobs'));
+    const send = () =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        headers: { ...headers, 'idempotency-key': 'k-started' },
+        payload: job,
+      });
+    const starts = fake.started.length;
+    const first = await send();
+    t.equal(first.statusCode, 202, first.body);
+    t.equal(first.json().status, 'RUNNING');
+    t.equal(fake.started.length, starts + 1);
+    t.equal(fake.started.at(-1)?.name, first.json().jobId);
+    const retry = await send();
+    t.equal(retry.headers['idempotent-replayed'], 'true');
+    t.same(retry.json(), first.json());
+    t.equal(fake.started.length, starts + 1, 'the retry started nothing');
+  },
+);
