@@ -164,12 +164,6 @@ function checkWindow(inputs: Float32Array[], width: number, height: number, side
   const w = Math.min(side, width);
   const h = Math.min(side, height);
   const plane = inputs[0]!;
-  const rows = new Float64Array(height);
-  for (let y = 0; y < height; y++) {
-    let sum = 0;
-    for (let x = 0, i = y * width; x < width; x++, i++) sum += plane[i]!;
-    rows[y] = sum;
-  }
   let best = { x: 0, y: 0, signal: -Infinity };
   for (let gy = 0; gy < 3; gy++) {
     const y0 = Math.round(((height - h) * gy) / 2);
