@@ -67,7 +67,7 @@ export class ResultWriter {
     for (let r = this.waiting.get(this.next); r; r = this.waiting.get(this.next)) {
       this.waiting.delete(this.next);
       this.next += 1;
-      this.append(r.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', r);
+      this.appendFinished(r);
     }
     return this.writes;
   }
@@ -78,8 +78,7 @@ export class ResultWriter {
    */
   async finish(pending: ChildRecord[]): Promise<string> {
     for (const index of [...this.waiting.keys()].sort((a, b) => a - b)) {
-      const r = this.waiting.get(index)!;
-      this.append(r.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', r);
+      this.appendFinished(this.waiting.get(index)!);
     }
     this.waiting.clear();
     for (const r of [...pending].sort((a, b) => a.index - b.index)) this.append('PENDING', r);
@@ -98,6 +97,11 @@ export class ResultWriter {
     } catch (err) {
       throw new StatesError(States.ResultWriterFailed, (err as Error).message);
     }
+  }
+
+  /** A finished child goes to SUCCEEDED, or FAILED whatever else it ended as (Step Functions' grouping). */
+  private appendFinished(r: ChildRecord): void {
+    this.append(r.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', r);
   }
 
   private append(status: Status, r: ChildRecord): void {
