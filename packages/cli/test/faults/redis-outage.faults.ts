@@ -69,11 +69,14 @@ t.test('Redis gone under API load: reads from Postgres, rate limiting fails open
     );
     t.match(after.body, { status: 'SUCCEEDED', progress: { succeeded: plate.imageSets } }, `${read}: final status`);
   }
-  // The rate limiter's own Redis connection reconnects with a backoff (≤ 2 s): bursts with fresh keys until it counts.
+  // The rate limiter's own Redis connection reconnects with a backoff (≤ 2 s): bursts with fresh keys until one
+  // is counted whole — a burst that straddles the reconnect is only partly limited (seen in CI: 59 × 200, 1 × 429).
+  const limited = BURST - RATE_PER_MINUTE;
   let after = await burst(s, server.url, jobId);
-  while (!after.statuses[429] && performance.now() - cameBack < 20_000) after = await burst(s, server.url, jobId);
+  while (after.statuses[429] !== limited && performance.now() - cameBack < 20_000)
+    after = await burst(s, server.url, jobId);
   const limitBackMs = performance.now() - cameBack;
-  t.same(after.statuses, { 200: RATE_PER_MINUTE, 429: BURST - RATE_PER_MINUTE }, 'Redis back: the limit holds again');
+  t.same(after.statuses, { 200: RATE_PER_MINUTE, 429: limited }, 'Redis back: the limit holds again');
 
   const c = await jobCounts(s, jobId);
   assertAllStored(t, c, plate);
