@@ -57,6 +57,7 @@ export {
 export { encodeMask, encodeObjects } from './outputs.js';
 export { resample, scaledSize } from './resample.js';
 export {
+  classesDiameter,
   classPlanes,
   DEFAULT_SEGMENT_OPTIONS,
   type DiameterSource,

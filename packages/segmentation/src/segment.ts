@@ -183,20 +183,15 @@ function checkWindow(inputs: Float32Array[], width: number, height: number, side
   return { inputs: inputs.map(crop), width: w, height: h };
 }
 
-/**
- * A 'classes' model (background / interior / boundary) at its working scale: the image is resampled so that its
- * nuclei have the model's diameter, the class planes come back at the image's size, and nuclei are the seeded
- * regions of instances.ts. Without a given diameter, the image's is estimated (blob scale) and checked by the
- * model's own nuclei on a window of the image (the whole image when small or when the window holds too few); if
- * they measure otherwise by more than RESCALE_TOLERANCE, the model runs at theirs.
- */
-async function segmentByClasses(
-  model: SegmentationModel,
-  inputs: Float32Array[],
-  width: number,
-  height: number,
-  options: SegmentOptions,
-): Promise<{ labels: Int32Array; count: number; diameter: number; source: DiameterSource }> {
+/** One 'classes' pass over an image at a diameter: the interior and boundary planes at the working scale. */
+interface ClassPass {
+  size: { width: number; height: number };
+  interior: Float32Array;
+  boundary: Float32Array;
+}
+
+/** What segmentByClasses and classesDiameter share: instance options, one pass, and the nuclei a pass finds. */
+function classPasses(model: SegmentationModel, options: SegmentOptions) {
   const working = model.diameter!;
   const classes = model.classes!;
   const at = (name: string) => classes.indexOf(name);
@@ -209,7 +204,7 @@ async function segmentByClasses(
     seedProbability: options.seedProbability,
     seedDynamicFraction: options.seedDynamicFraction,
   });
-  const run = async (diameter: number, image: Window = { inputs, width, height }) => {
+  const run = async (image: Window, diameter: number): Promise<ClassPass> => {
     const { size, planes } = await workingScalePlanes(
       model,
       image.inputs,
@@ -221,7 +216,7 @@ async function segmentByClasses(
     return { size, interior: planes[at('interior')]!, boundary: planes[at('boundary')]! };
   };
   /** The nuclei of a pass at `diameter`: their count and median diameter in the image's pixels. */
-  const measure = (pass: Awaited<ReturnType<typeof run>>, diameter: number, clearBorder: boolean) => {
+  const measure = (pass: ClassPass, diameter: number, clearBorder: boolean) => {
     const scaled = working * options.workingScale;
     const { labels, count } = instancesFromClasses(pass.interior, pass.boundary, pass.size.width, pass.size.height, {
       ...instanceOptions(scaled),
@@ -231,31 +226,77 @@ async function segmentByClasses(
     });
     return { count, diameter: (medianObjectDiameter(labels, count) * diameter) / scaled };
   };
+  return { instanceOptions, run, measure };
+}
 
-  let source: DiameterSource = 'given';
-  let diameter = options.objectDiameter;
-  let pass: Awaited<ReturnType<typeof run>> | undefined;
-  if (diameter === undefined) {
-    const estimate = estimateDiameter(inputs[0]!, width, height).diameter;
-    source = estimate === undefined ? 'default' : 'estimated';
-    diameter = estimate ?? working;
-    const side = Math.round((CHECK_WINDOW * diameter) / (working * options.workingScale));
-    const window = checkWindow(inputs, width, height, side);
-    // Nuclei cut by the window's edge would read small: only whole ones are measured.
-    let measured = window ? measure(await run(diameter, window), diameter, true) : undefined;
-    if (!measured || measured.count < MIN_CHECK_NUCLEI) {
-      pass = await run(diameter);
-      measured = measure(pass, diameter, options.clearBorder);
-    }
-    if (measured.count > 0) {
-      source = 'estimated';
-      if (Math.abs(Math.log(measured.diameter / diameter)) > Math.log(RESCALE_TOLERANCE)) {
-        diameter = measured.diameter;
-        pass = undefined;
-      }
+/**
+ * The nucleus diameter a 'classes' model segments an image at, and where it came from: the given one, else the blob
+ * estimate checked by the model's own nuclei on a window of the image (the whole image when small or when the window
+ * holds too few); if they measure otherwise by more than RESCALE_TOLERANCE, theirs. `pass` is the whole image's pass
+ * when one was run at that diameter.
+ */
+async function diameterByClasses(
+  model: SegmentationModel,
+  image: Window,
+  options: SegmentOptions,
+): Promise<{ diameter: number; source: DiameterSource; pass?: ClassPass }> {
+  if (options.objectDiameter !== undefined) return { diameter: options.objectDiameter, source: 'given' };
+  const { run, measure } = classPasses(model, options);
+  const working = model.diameter!;
+  const { inputs, width, height } = image;
+  const estimate = estimateDiameter(inputs[0]!, width, height).diameter;
+  let source: DiameterSource = estimate === undefined ? 'default' : 'estimated';
+  let diameter = estimate ?? working;
+  const side = Math.round((CHECK_WINDOW * diameter) / (working * options.workingScale));
+  const window = checkWindow(inputs, width, height, side);
+  let pass: ClassPass | undefined;
+  // Nuclei cut by the window's edge would read small: only whole ones are measured.
+  let measured = window ? measure(await run(window, diameter), diameter, true) : undefined;
+  if (!measured || measured.count < MIN_CHECK_NUCLEI) {
+    pass = await run(image, diameter);
+    measured = measure(pass, diameter, options.clearBorder);
+  }
+  if (measured.count > 0) {
+    source = 'estimated';
+    if (Math.abs(Math.log(measured.diameter / diameter)) > Math.log(RESCALE_TOLERANCE)) {
+      diameter = measured.diameter;
+      pass = undefined;
     }
   }
-  pass ??= await run(diameter);
+  return { diameter, source, pass };
+}
+
+/**
+ * The nucleus diameter (px) a 'classes' model segments these inputs (as the model takes them: normalised) at, as
+ * segmentImageSet picks it: teaching brings its images to the working scale by the same diameter.
+ */
+export async function classesDiameter(
+  model: SegmentationModel,
+  inputs: Float32Array[],
+  width: number,
+  height: number,
+  options: SegmentOptions,
+): Promise<{ diameter: number; source: DiameterSource }> {
+  const { diameter, source } = await diameterByClasses(model, { inputs, width, height }, options);
+  return { diameter, source };
+}
+
+/**
+ * A 'classes' model (background / interior / boundary) at its working scale: the image is resampled so that its
+ * nuclei have the model's diameter (diameterByClasses), the class planes come back at the image's size, and nuclei
+ * are the seeded regions of instances.ts.
+ */
+async function segmentByClasses(
+  model: SegmentationModel,
+  inputs: Float32Array[],
+  width: number,
+  height: number,
+  options: SegmentOptions,
+): Promise<{ labels: Int32Array; count: number; diameter: number; source: DiameterSource }> {
+  const image = { inputs, width, height };
+  const { instanceOptions, run } = classPasses(model, options);
+  const { diameter, source, pass: chosen } = await diameterByClasses(model, image, options);
+  const pass = chosen ?? (await run(image, diameter));
   const interior = resample(pass.interior, pass.size.width, pass.size.height, width, height);
   const boundary = resample(pass.boundary, pass.size.width, pass.size.height, width, height);
   const found = instancesFromClasses(interior, boundary, width, height, instanceOptions(diameter));

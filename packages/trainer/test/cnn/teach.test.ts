@@ -1,5 +1,14 @@
+import { readFile } from 'node:fs/promises';
 import { encodeModel, GraphBuilder } from '@platescale/onnx';
-import { classPlanes, loadModel, normalizeImage } from '@platescale/segmentation';
+import {
+  classPlanes,
+  DEFAULT_MODEL_PATH,
+  DEFAULT_SEGMENT_OPTIONS,
+  estimateDiameter,
+  loadModel,
+  normalizeImage,
+  segmentImageSet,
+} from '@platescale/segmentation';
 import t from 'tap';
 import { decodeNetwork, encodeNetwork } from '../../src/cnn/export.js';
 import { DEFAULT_FINE_TUNE, fineTunedLayers } from '../../src/cnn/finetune.js';
@@ -74,12 +83,31 @@ t.test(
 );
 
 t.test(
-  'without a diameter it is estimated from the image; an empty image or a non-network base is refused',
+  'without a diameter it is the one a job runs the base at; an empty image or a non-network base is refused',
   async (t) => {
-    const baseBytes = encodeNetwork(randomNetwork(2));
+    const baseBytes = await readFile(DEFAULT_MODEL_PATH);
     const opts = { ...DEFAULT_FINE_TUNE, steps: 1, learningRate: 0.01, distillation: 0.3, classBalance: true };
     const { diameters } = await teachNetwork(baseBytes, [image({ diameter: undefined })], opts);
     t.ok(Math.abs(diameters[0]! / 12 - 1) < 0.2, `estimated ${diameters[0]!.toFixed(1)} px`);
+    // 30 px discs, which the blob estimate alone reads as ~23 px: the base model's own nuclei correct it, as in a job.
+    const large = discGrid(128, 30);
+    const blob = estimateDiameter(normalizeImage(large.data, 128, 128), 128, 128).diameter!;
+    t.ok(Math.abs(Math.log(blob / 30)) > Math.log(1.2), `the blob estimate alone: ${blob.toFixed(1)} px`);
+    const taught = await teachNetwork(
+      baseBytes,
+      [{ name: 'large', data: large.data, width: 128, height: 128, labels: discStrokes(large.labels, 128) }],
+      opts,
+    );
+    const base = await loadModel('base', baseBytes);
+    const channel = { name: 'DNA', data: large.data };
+    const job = await segmentImageSet(base, channel, [channel], 128, 128, DEFAULT_SEGMENT_OPTIONS);
+    await base.session.release();
+    t.equal(
+      taught.diameters[0],
+      job.diameter,
+      `the diameter a job runs the base model at: ${job.diameter.toFixed(1)} px`,
+    );
+    t.ok(Math.abs(Math.log(job.diameter / 30)) < Math.log(1.2), 'within 20 % of the truth');
     const empty = image({ diameter: undefined, data: new Float32Array(SIDE * SIDE).fill(0.2), name: 'blank' });
     await t.rejects(teachNetwork(baseBytes, [empty], opts), {
       constructor: TrainingInputError,
