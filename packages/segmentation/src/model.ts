@@ -150,7 +150,8 @@ function parseNames(json: string | undefined): string[] | undefined {
  * Runs the model over the image in overlapping tiles (tile side `tileSize` plus the model's halo on each
  * side, each padded by edge replication to the model's size multiple), so memory stays bounded on large images;
  * only each tile's core is kept. Inputs are planar channels; the result is one full-size plane per output
- * channel (one for a foreground map, K for 'classes').
+ * channel (one for a foreground map, K for 'classes'), or only the output channels `keep` lists, in its order (a
+ * plane nobody reads is an image-sized array less).
  */
 export async function predict(
   model: SegmentationModel,
@@ -158,9 +159,11 @@ export async function predict(
   width: number,
   height: number,
   tileSize: number,
+  keep?: readonly number[],
 ): Promise<Float32Array[]> {
   const c = channels.length;
   const planes = model.classes?.length ?? 1;
+  const kept = keep ?? Array.from({ length: planes }, (_, k) => k);
   const m = model.multiple;
   let out: Float32Array[] | undefined;
   const halo = width <= tileSize && height <= tileSize ? 0 : Math.ceil(model.halo / m) * m;
@@ -194,14 +197,14 @@ export async function predict(
         throw new ModelContractError(model.id, `output has ${data.length} values for a ${pw}x${ph} input`);
       }
       // One tile covering the image: its output planes are the maps (no copy).
-      if (whole) return Array.from({ length: planes }, (_, k) => data.subarray(k * pw * ph, (k + 1) * pw * ph));
-      out ??= Array.from({ length: planes }, () => new Float32Array(width * height));
+      if (whole) return kept.map((k) => data.subarray(k * pw * ph, (k + 1) * pw * ph));
+      out ??= kept.map(() => new Float32Array(width * height));
       const cx1 = Math.min(width, tx + tileSize);
       const cy1 = Math.min(height, ty + tileSize);
-      for (let k = 0; k < planes; k++) {
+      for (const [j, k] of kept.entries()) {
         for (let y = ty; y < cy1; y++) {
           const from = k * pw * ph + (y - y0) * pw + (tx - x0);
-          out[k]!.set(data.subarray(from, from + (cx1 - tx)), y * width + tx);
+          out[j]!.set(data.subarray(from, from + (cx1 - tx)), y * width + tx);
         }
       }
       for (const v of Object.values(result)) v.dispose();

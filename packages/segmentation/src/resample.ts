@@ -43,6 +43,51 @@ function taps(from: number, to: number): Taps {
   return { start, count, weights, stride };
 }
 
+/**
+ * `plane` (width × height) resampled to (toWidth × toHeight), one output row at a time: `row(y)` returns row y
+ * (a reused buffer valid until the next call, or a view of `plane` at the same size). The horizontal pass keeps only the input rows the vertical taps
+ * reach (a ring of `stride` rows), not a whole intermediate image: a large plane costs no more than its output.
+ * Rows are cheapest asked in increasing y.
+ */
+export function rowResampler(plane: Float32Array, width: number, height: number, toWidth: number, toHeight: number) {
+  if (toWidth === width && toHeight === height) return (y: number) => plane.subarray(y * width, (y + 1) * width);
+  const h = taps(width, toWidth);
+  const v = taps(height, toHeight);
+  const ring = new Float32Array(toWidth * v.stride);
+  // The input row held in each ring slot (-1: none yet).
+  const held = new Int32Array(v.stride).fill(-1);
+  const out = new Float32Array(toWidth);
+  const horizontal = (y: number): number => {
+    const slot = y % v.stride;
+    const dst = slot * toWidth;
+    if (held[slot] === y) return dst;
+    held[slot] = y;
+    const src = y * width;
+    for (let x = 0; x < toWidth; x++) {
+      const s = src + h.start[x]!;
+      const w = x * h.stride;
+      let sum = 0;
+      for (let k = 0; k < h.count[x]!; k++) sum += plane[s + k]! * h.weights[w + k]!;
+      ring[dst + x] = sum;
+    }
+    return dst;
+  };
+  return (y: number): Float32Array => {
+    out.fill(0);
+    const s0 = v.start[y]!;
+    const w = y * v.stride;
+    // Every row the taps reach is in the ring before any is read (count ≤ stride: none evicts another).
+    const count = v.count[y]!;
+    for (let k = 0; k < count; k++) horizontal(s0 + k);
+    for (let k = 0; k < count; k++) {
+      const weight = v.weights[w + k]!;
+      const src = ((s0 + k) % v.stride) * toWidth;
+      for (let x = 0; x < toWidth; x++) out[x]! += ring[src + x]! * weight;
+    }
+    return out;
+  };
+}
+
 /** `plane` (width × height) resampled to (toWidth × toHeight). */
 export function resample(
   plane: Float32Array,
@@ -52,31 +97,9 @@ export function resample(
   toHeight: number,
 ): Float32Array {
   if (toWidth === width && toHeight === height) return plane;
-  const h = taps(width, toWidth);
-  const rows = new Float32Array(toWidth * height);
-  for (let y = 0; y < height; y++) {
-    const src = y * width;
-    const dst = y * toWidth;
-    for (let x = 0; x < toWidth; x++) {
-      const s = src + h.start[x]!;
-      const w = x * h.stride;
-      let v = 0;
-      for (let k = 0; k < h.count[x]!; k++) v += plane[s + k]! * h.weights[w + k]!;
-      rows[dst + x] = v;
-    }
-  }
-  const v = taps(height, toHeight);
+  const row = rowResampler(plane, width, height, toWidth, toHeight);
   const out = new Float32Array(toWidth * toHeight);
-  for (let y = 0; y < toHeight; y++) {
-    const s0 = v.start[y]!;
-    const w = y * v.stride;
-    const dst = y * toWidth;
-    for (let k = 0; k < v.count[y]!; k++) {
-      const weight = v.weights[w + k]!;
-      const src = (s0 + k) * toWidth;
-      for (let x = 0; x < toWidth; x++) out[dst + x]! += rows[src + x]! * weight;
-    }
-  }
+  for (let y = 0; y < toHeight; y++) out.set(row(y), y * toWidth);
   return out;
 }
 

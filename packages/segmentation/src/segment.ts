@@ -1,11 +1,11 @@
 import { estimateDiameter } from './diameter.js';
 import { ImageSetError } from './errors.js';
 import { identifyObjects } from './identify.js';
-import { instancesFromClasses, nucleusArea } from './instances.js';
+import { classCode, instancesFromClasses, instancesFromCodes, nucleusArea } from './instances.js';
 import { type ChannelImage, measureObjects, type ObjectTable } from './measure.js';
 import { predict, type SegmentationModel, type ThresholdMethod } from './model.js';
 import { normalizeImage } from './normalize.js';
-import { resample, scaledSize } from './resample.js';
+import { resample, rowResampler, scaledSize } from './resample.js';
 import { scratch } from './scratch.js';
 import { boundedCut, thresholdLi, thresholdOtsu } from './threshold.js';
 
@@ -47,7 +47,7 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   seedDynamicFraction: 0.1,
   workingScale: 1.25,
   minDynamicFraction: 0.1,
-  tileSize: 512,
+  tileSize: 384,
 };
 
 /** Nucleus diameter used when nothing else says: an empty field, a foreground-only model. */
@@ -123,10 +123,11 @@ async function workingScalePlanes(
   height: number,
   diameter: number,
   tileSize: number,
+  keep?: readonly number[],
 ) {
   const size = scaledSize(width, height, model.diameter! / diameter);
   const scaled = inputs.map((p) => resample(p, width, height, size.width, size.height));
-  return { size, planes: await predict(model, scaled, size.width, size.height, tileSize) };
+  return { size, planes: await predict(model, scaled, size.width, size.height, tileSize, keep) };
 }
 
 /**
@@ -217,8 +218,9 @@ async function segmentByClasses(
       image.height,
       diameter / options.workingScale,
       options.tileSize,
+      [at('interior'), at('boundary')],
     );
-    return { size, interior: planes[at('interior')]!, boundary: planes[at('boundary')]! };
+    return { size, interior: planes[0]!, boundary: planes[1]! };
   };
   /** The nuclei of a pass at `diameter`: their count and median diameter in the image's pixels. */
   const measure = (pass: Awaited<ReturnType<typeof run>>, diameter: number, clearBorder: boolean) => {
@@ -256,9 +258,19 @@ async function segmentByClasses(
     }
   }
   pass ??= await run(diameter);
-  const interior = resample(pass.interior, pass.size.width, pass.size.height, width, height);
-  const boundary = resample(pass.boundary, pass.size.width, pass.size.height, width, height);
-  const found = instancesFromClasses(interior, boundary, width, height, instanceOptions(diameter));
+  // Back at the image's size, the planes go straight into class codes, a row at a time: no full-size float plane.
+  const { size } = pass;
+  const interior = rowResampler(pass.interior, size.width, size.height, width, height);
+  const boundary = rowResampler(pass.boundary, size.width, size.height, width, height);
+  const codes = new Uint16Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const i = interior(y);
+    const b = boundary(y);
+    for (let x = 0; x < width; x++) codes[y * width + x] = classCode(i[x]!, b[x]!, options.seedProbability);
+  }
+  // The working-scale planes are garbage from here on (the flooding's arrays can take their memory).
+  pass = undefined;
+  const found = instancesFromCodes(codes, width, height, instanceOptions(diameter));
   return { ...found, diameter, source };
 }
 
