@@ -30,6 +30,8 @@ export interface InstanceOptions {
   seedDynamicFraction: number;
 }
 
+/** A seed's pixels while it is found too small to seed (foreground, not to be visited again in that search). */
+const SPECK = -2;
 /** Foreground is interior + boundary above this. */
 export const FOREGROUND_PROBABILITY = 0.5;
 /** Priority levels of the flooding (interior probability quantised). */
@@ -142,14 +144,14 @@ export function instancesFromCodes(
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) if (codes[i]! & FOREGROUND_BIT) labels[i] = -1;
 
-  // Seeds: 4-connected regions of confident interior.
+  // Seeds: 4-connected regions of confident interior, labelled as found (SPECK while too small, below).
+  // One image-sized buffer serves as the breadth-first queue here and after the flooding, and as the flooding's
+  // links in between: never two of these at once.
   const queue = scratch.int32('instances.queue', n);
-  // Seed ids, later the flooding's queue links (`next`): one buffer, never needed at once.
-  const seed = scratch.int32('instances.perPixel', n);
   let seeds = 0;
   for (let i = 0; i < n; i++) {
-    if (labels[i] !== -1 || seed[i] !== 0 || !(codes[i]! & SEED_BIT)) continue;
-    seed[i] = ++seeds;
+    if (labels[i] !== -1 || !(codes[i]! & SEED_BIT)) continue;
+    labels[i] = ++seeds;
     let head = 0;
     let tail = 0;
     queue[tail++] = i;
@@ -157,22 +159,23 @@ export function instancesFromCodes(
       const p = queue[head++]!;
       const x = p % width;
       for (const q of neighbours(p, x, width)) {
-        if (q < 0 || q >= n || seed[q] !== 0 || labels[q] !== -1 || !(codes[q]! & SEED_BIT)) continue;
-        seed[q] = seeds;
+        if (q < 0 || q >= n || labels[q] !== -1 || !(codes[q]! & SEED_BIT)) continue;
+        labels[q] = seeds;
         queue[tail++] = q;
       }
     }
     // A seed too small to be a nucleus' core (a speck of noise) seeds nothing; its pixels are flooded as usual.
     if (tail < minArea) {
-      for (let k = 0; k < tail; k++) seed[queue[k]!] = -1;
+      for (let k = 0; k < tail; k++) labels[queue[k]!] = SPECK;
       seeds--;
-    } else for (let k = 0; k < tail; k++) labels[queue[k]!] = seeds;
+    }
   }
+  for (let i = 0; i < n; i++) if (labels[i] === SPECK) labels[i] = -1;
 
   if (opts.seedDynamicFraction > 0 && seeds > 0) seeds = splitSeeds(labels, width, height, opts, minArea);
 
   // Flooding from the seeds: bucket queue on 1 − interior, each pixel labelled when first reached.
-  const next = scratch.int32('instances.perPixel', n, -1);
+  const next = scratch.int32('instances.queue', n, -1);
   const first = new Int32Array(LEVELS).fill(-1);
   const last = new Int32Array(LEVELS).fill(-1);
   const push = (p: number, label: number) => {

@@ -43,48 +43,72 @@ function taps(from: number, to: number): Taps {
   return { start, count, weights, stride };
 }
 
+/** A plane's rows, asked one at a time (a producer may make them on demand). */
+export type RowSource = (y: number) => Float32Array;
+
+/** The rows of a whole plane (views, no copy). */
+export function planeRows(plane: Float32Array, width: number): RowSource {
+  return (y) => plane.subarray(y * width, (y + 1) * width);
+}
+
 /**
- * `plane` (width × height) resampled to (toWidth × toHeight), one output row at a time: `row(y)` returns row y
- * (a reused buffer valid until the next call, or a view of `plane` at the same size). The horizontal pass keeps only the input rows the vertical taps
- * reach (a ring of `stride` rows), not a whole intermediate image: a large plane costs no more than its output.
- * Rows are cheapest asked in increasing y.
+ * Resampling (width × height) to (toWidth × toHeight) a row at a time: input rows are pushed in order, and output
+ * row y can be made once every input row its taps read has been pushed (`ready`). Only the last `stride` input rows
+ * are kept (after the horizontal pass), not a whole intermediate image, so a large plane costs no more than its
+ * output, and a plane made in strips (model tiles) is resampled as it comes. Output rows are asked in increasing y,
+ * each as soon as it is ready (later pushes would evict its input rows). Same arithmetic as a whole-plane pass.
  */
-export function rowResampler(plane: Float32Array, width: number, height: number, toWidth: number, toHeight: number) {
-  if (toWidth === width && toHeight === height) return (y: number) => plane.subarray(y * width, (y + 1) * width);
+export function rowResampler(width: number, height: number, toWidth: number, toHeight: number) {
   const h = taps(width, toWidth);
   const v = taps(height, toHeight);
   const ring = new Float32Array(toWidth * v.stride);
-  // The input row held in each ring slot (-1: none yet).
-  const held = new Int32Array(v.stride).fill(-1);
   const out = new Float32Array(toWidth);
-  const horizontal = (y: number): number => {
-    const slot = y % v.stride;
-    const dst = slot * toWidth;
-    if (held[slot] === y) return dst;
-    held[slot] = y;
-    const src = y * width;
-    for (let x = 0; x < toWidth; x++) {
-      const s = src + h.start[x]!;
-      const w = x * h.stride;
-      let sum = 0;
-      for (let k = 0; k < h.count[x]!; k++) sum += plane[s + k]! * h.weights[w + k]!;
-      ring[dst + x] = sum;
-    }
-    return dst;
+  let pushed = 0;
+  return {
+    push(row: Float32Array): void {
+      const dst = (pushed++ % v.stride) * toWidth;
+      for (let x = 0; x < toWidth; x++) {
+        const s = h.start[x]!;
+        const w = x * h.stride;
+        let sum = 0;
+        for (let k = 0; k < h.count[x]!; k++) sum += row[s + k]! * h.weights[w + k]!;
+        ring[dst + x] = sum;
+      }
+    },
+    ready: (y: number): boolean => v.start[y]! + v.count[y]! <= pushed,
+    /** Output row y: a reused buffer, valid until the next call. */
+    row(y: number): Float32Array {
+      const s0 = v.start[y]!;
+      const count = v.count[y]!;
+      if (s0 + count > pushed || s0 < pushed - v.stride) throw new Error(`resampled row ${y} asked out of order`);
+      out.fill(0);
+      for (let k = 0; k < count; k++) {
+        const weight = v.weights[y * v.stride + k]!;
+        const src = ((s0 + k) % v.stride) * toWidth;
+        for (let x = 0; x < toWidth; x++) out[x]! += ring[src + x]! * weight;
+      }
+      return out;
+    },
   };
-  return (y: number): Float32Array => {
-    out.fill(0);
-    const s0 = v.start[y]!;
-    const w = y * v.stride;
-    // Every row the taps reach is in the ring before any is read (count ≤ stride: none evicts another).
-    const count = v.count[y]!;
-    for (let k = 0; k < count; k++) horizontal(s0 + k);
-    for (let k = 0; k < count; k++) {
-      const weight = v.weights[w + k]!;
-      const src = ((s0 + k) % v.stride) * toWidth;
-      for (let x = 0; x < toWidth; x++) out[x]! += ring[src + x]! * weight;
-    }
-    return out;
+}
+
+/**
+ * `rows` (width × height) resampled to (toWidth × toHeight), as a source of output rows asked in increasing y (each
+ * a reused buffer, valid until the next call); input rows are read in increasing y, each once.
+ */
+export function resampledRows(
+  rows: RowSource,
+  width: number,
+  height: number,
+  toWidth: number,
+  toHeight: number,
+): RowSource {
+  if (toWidth === width && toHeight === height) return rows;
+  const r = rowResampler(width, height, toWidth, toHeight);
+  let next = 0;
+  return (y) => {
+    while (!r.ready(y)) r.push(rows(next++));
+    return r.row(y);
   };
 }
 
@@ -97,9 +121,9 @@ export function resample(
   toHeight: number,
 ): Float32Array {
   if (toWidth === width && toHeight === height) return plane;
-  const row = rowResampler(plane, width, height, toWidth, toHeight);
+  const rows = resampledRows(planeRows(plane, width), width, height, toWidth, toHeight);
   const out = new Float32Array(toWidth * toHeight);
-  for (let y = 0; y < toHeight; y++) out.set(row(y), y * toWidth);
+  for (let y = 0; y < toHeight; y++) out.set(rows(y), y * toWidth);
   return out;
 }
 

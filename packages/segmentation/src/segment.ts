@@ -3,9 +3,9 @@ import { ImageSetError } from './errors.js';
 import { identifyObjects } from './identify.js';
 import { classCode, instancesFromClasses, instancesFromCodes, nucleusArea } from './instances.js';
 import { type ChannelImage, measureObjects, type ObjectTable } from './measure.js';
-import { predict, type SegmentationModel, type ThresholdMethod } from './model.js';
+import { predict, predictStrips, type SegmentationModel, type ThresholdMethod } from './model.js';
 import { normalizeImage } from './normalize.js';
-import { resample, rowResampler, scaledSize } from './resample.js';
+import { planeRows, resample, resampledRows, rowResampler, scaledSize } from './resample.js';
 import { scratch } from './scratch.js';
 import { boundedCut, thresholdLi, thresholdOtsu } from './threshold.js';
 
@@ -30,8 +30,9 @@ export interface SegmentOptions {
   /** Foreground-only models: a distance-map peak must rise this fraction of d above its saddle to seed an object. */
   minDynamicFraction: number;
   /**
-   * Tile side for model inference; larger images run in overlapping tiles. 512: the network's intermediates for a
-   * 1024 tile cost ~230 MB more peak RSS on a 2048² field at the same CPU time per item (bench:segmenter).
+   * Tile side for model inference; larger images run in overlapping tiles (the output is the same as untiled).
+   * onnxruntime's arena keeps the largest tile's intermediates for the process's life: ~60 MB for 384 (464² with
+   * the halo), ~100 MB for 512 (592²); 384 costs ~3 % more network time than 512 on a 1024² item.
    */
   tileSize: number;
   /** Overrides the model's threshold method (foreground-only models). */
@@ -115,6 +116,19 @@ function medianObjectDiameter(labels: Int32Array, count: number): number {
   return d.length % 2 ? d[mid]! : (d[mid - 1]! + d[mid]!) / 2;
 }
 
+/** The image's size at the model's working scale (nuclei of `diameter` px brought to the model's), and its input rows there. */
+function workingScale(
+  model: SegmentationModel,
+  inputs: Float32Array[],
+  width: number,
+  height: number,
+  diameter: number,
+) {
+  const size = scaledSize(width, height, model.diameter! / diameter);
+  const rows = inputs.map((p) => resampledRows(planeRows(p, width), width, height, size.width, size.height));
+  return { size, rows };
+}
+
 /** A 'classes' model's output planes with the image brought to the model's working scale (nuclei of `diameter` px). */
 async function workingScalePlanes(
   model: SegmentationModel,
@@ -125,9 +139,34 @@ async function workingScalePlanes(
   tileSize: number,
   keep?: readonly number[],
 ) {
-  const size = scaledSize(width, height, model.diameter! / diameter);
-  const scaled = inputs.map((p) => resample(p, width, height, size.width, size.height));
-  return { size, planes: await predict(model, scaled, size.width, size.height, tileSize, keep) };
+  const { size, rows } = workingScale(model, inputs, width, height, diameter);
+  return { size, planes: await predict(model, rows, size.width, size.height, tileSize, keep) };
+}
+
+/**
+ * Class codes (classCode) at the image's size from working-scale interior and boundary rows pushed in order: each
+ * image row is written as soon as the rows it reads are in, so a plane made in strips is never whole.
+ */
+function classCodeWriter(
+  from: { width: number; height: number },
+  width: number,
+  height: number,
+  seedProbability: number,
+) {
+  const codes = new Uint16Array(width * height);
+  const interior = rowResampler(from.width, from.height, width, height);
+  const boundary = rowResampler(from.width, from.height, width, height);
+  let y = 0;
+  const push = (interiorRow: Float32Array, boundaryRow: Float32Array) => {
+    interior.push(interiorRow);
+    boundary.push(boundaryRow);
+    for (; y < height && interior.ready(y); y++) {
+      const i = interior.row(y);
+      const b = boundary.row(y);
+      for (let x = 0; x < width; x++) codes[y * width + x] = classCode(i[x]!, b[x]!, seedProbability);
+    }
+  };
+  return { codes, push };
 }
 
 /**
@@ -257,18 +296,28 @@ async function segmentByClasses(
       }
     }
   }
-  pass ??= await run(diameter);
-  // Back at the image's size, the planes go straight into class codes, a row at a time: no full-size float plane.
-  const { size } = pass;
-  const interior = rowResampler(pass.interior, size.width, size.height, width, height);
-  const boundary = rowResampler(pass.boundary, size.width, size.height, width, height);
-  const codes = new Uint16Array(width * height);
-  for (let y = 0; y < height; y++) {
-    const i = interior(y);
-    const b = boundary(y);
-    for (let x = 0; x < width; x++) codes[y * width + x] = classCode(i[x]!, b[x]!, options.seedProbability);
+  // Back at the image's size, the class planes go straight into class codes, a row at a time. The final pass runs
+  // strip by strip (a row of tiles), its input made and its output resampled back as the tiles go: no plane of
+  // the working size exists, and none of the image's size in float.
+  let codes: Uint16Array;
+  if (pass) {
+    const writer = classCodeWriter(pass.size, width, height, options.seedProbability);
+    const interior = planeRows(pass.interior, pass.size.width);
+    const boundary = planeRows(pass.boundary, pass.size.width);
+    for (let y = 0; y < pass.size.height; y++) writer.push(interior(y), boundary(y));
+    codes = writer.codes;
+  } else {
+    const { size, rows } = workingScale(model, inputs, width, height, diameter / options.workingScale);
+    const writer = classCodeWriter(size, width, height, options.seedProbability);
+    const keep = [at('interior'), at('boundary')];
+    await predictStrips(model, rows, size.width, size.height, options.tileSize, keep, ([interior, boundary], _, n) => {
+      const i = planeRows(interior!, size.width);
+      const b = planeRows(boundary!, size.width);
+      for (let y = 0; y < n; y++) writer.push(i(y), b(y));
+    });
+    codes = writer.codes;
   }
-  // The working-scale planes are garbage from here on (the flooding's arrays can take their memory).
+  // The working-scale planes of a whole-image check pass are garbage from here on.
   pass = undefined;
   const found = instancesFromCodes(codes, width, height, instanceOptions(diameter));
   return { ...found, diameter, source };
