@@ -98,7 +98,10 @@ function union(parent: Int32Array, a: number, b: number): void {
   if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
 }
 
-/** Connected components of runs (connectRuns) with their bounding boxes; component c's runs are byComponent[first[c]..first[c+1]). */
+/**
+ * Connected components of runs (connectRuns) with their bounding boxes; component c's runs are
+ * byComponent[first[c]..first[c+1]).
+ */
 export interface RunComponents {
   count: number;
   minX: Int32Array;

@@ -116,7 +116,7 @@ function medianObjectDiameter(labels: Int32Array, count: number): number {
   return d.length % 2 ? d[mid]! : (d[mid - 1]! + d[mid]!) / 2;
 }
 
-/** The image's size at the model's working scale (nuclei of `diameter` px brought to the model's), and its input rows there. */
+/** The image's size at the model's working scale (nuclei of `diameter` px made the model's) and its rows there. */
 function workingScale(
   model: SegmentationModel,
   inputs: Float32Array[],
