@@ -1,6 +1,6 @@
 import { declump } from './declump.js';
 import { distanceTransform, fillHoles } from './morphology.js';
-import { connectRuns, findRuns } from './runs.js';
+import { findRuns, marginBox, runComponents } from './runs.js';
 import { scratch } from './scratch.js';
 
 export interface IdentifyOptions {
@@ -25,32 +25,13 @@ export function identifyObjects(
   opts: IdentifyOptions,
 ): { labels: Int32Array; count: number } {
   const runs = findRuns(map, width, height, threshold);
-  const { component, count: components } = connectRuns(runs);
-  const minX = new Int32Array(components).fill(width);
-  const maxX = new Int32Array(components).fill(-1);
-  const minY = new Int32Array(components).fill(height);
-  const maxY = new Int32Array(components).fill(-1);
-  const first = new Int32Array(components + 1);
-  for (let r = 0; r < runs.count; r++) {
-    const c = component[r]!;
-    if (runs.x0[r]! < minX[c]!) minX[c] = runs.x0[r]!;
-    if (runs.x1[r]! > maxX[c]!) maxX[c] = runs.x1[r]!;
-    if (runs.y[r]! < minY[c]!) minY[c] = runs.y[r]!;
-    if (runs.y[r]! > maxY[c]!) maxY[c] = runs.y[r]!;
-    first[c + 1]!++;
-  }
-  for (let c = 0; c < components; c++) first[c + 1]! += first[c]!;
-  const byComponent = new Int32Array(runs.count);
-  const fill = first.slice(0, components);
-  for (let r = 0; r < runs.count; r++) byComponent[fill[component[r]!]!++] = r;
+  const comps = runComponents(runs, width, height);
+  const { minX, maxX, minY, maxY, first, byComponent } = comps;
 
   const labels = new Int32Array(width * height);
   let next = 0;
-  for (let c = 0; c < components; c++) {
-    const x0 = Math.max(0, minX[c]! - 1);
-    const y0 = Math.max(0, minY[c]! - 1);
-    const lw = Math.min(width - 1, maxX[c]! + 1) - x0 + 1;
-    const lh = Math.min(height - 1, maxY[c]! + 1) - y0 + 1;
+  for (let c = 0; c < comps.count; c++) {
+    const { x0, y0, w: lw, h: lh } = marginBox(comps, c, width, height);
     // Even with its holes filled a component cannot outgrow its box.
     if ((maxX[c]! - minX[c]! + 1) * (maxY[c]! - minY[c]! + 1) < opts.minArea) continue;
     const local = scratch.uint8('identify.local', lw * lh);

@@ -1,5 +1,6 @@
 import { declump } from './declump.js';
 import { distanceTransform } from './morphology.js';
+import { findRuns, marginBox, runComponents } from './runs.js';
 import { scratch } from './scratch.js';
 
 /**
@@ -29,10 +30,29 @@ export interface InstanceOptions {
   seedDynamicFraction: number;
 }
 
+/** A seed's pixels while it is found too small to seed (foreground, not to be visited again in that search). */
+const SPECK = -2;
 /** Foreground is interior + boundary above this. */
 export const FOREGROUND_PROBABILITY = 0.5;
 /** Priority levels of the flooding (interior probability quantised). */
 const LEVELS = 256;
+/** A pixel's class code (classCode): its flooding level in the low 8 bits, then these flags. */
+const SEED_BIT = 1 << 8;
+const FOREGROUND_BIT = 1 << 9;
+
+/**
+ * All the flooding reads of a pixel's interior and boundary probabilities, in 16 bits: its priority level, whether
+ * it is confident interior (a seed pixel), whether it is foreground. A Uint16 plane of these costs an eighth of the
+ * two float planes it replaces.
+ */
+export function classCode(interior: number, boundary: number, seedProbability: number): number {
+  const level = Math.min(LEVELS - 1, Math.max(0, Math.floor((1 - interior) * LEVELS)));
+  return (
+    level |
+    (interior > seedProbability ? SEED_BIT : 0) |
+    (interior + boundary > FOREGROUND_PROBABILITY ? FOREGROUND_BIT : 0)
+  );
+}
 
 /** The 4-neighbours of pixel p (column x), −1 off the left/right edge; one reused array (no allocation per pixel). */
 const NEIGHBOURS = new Int32Array(4);
@@ -44,24 +64,53 @@ function neighbours(p: number, x: number, width: number): Int32Array {
   return NEIGHBOURS;
 }
 
-/** Re-seeds by the dynamics of the seeds' distance map (declump); seeds under minArea become unseeded foreground. */
+/** A seed piece split off below minArea, until every group is done: still a seed pixel (> 0) to later groups' masks. */
+const DROPPED = 0x7fffffff;
+
+/**
+ * Re-seeds by the dynamics of the seeds' distance map (declump); seeds under minArea become unseeded foreground.
+ * Each 8-connected group of seeds is split alone in its bounding box plus a one-pixel margin, so no scratch array
+ * has the image's size. The distances are the whole image's: along its row, a group pixel meets background within
+ * the margin, so its nearest background pixel lies in the box, and other seeds in the box stay foreground; the
+ * flooding never crosses from one group to another. Only the partition matters downstream (labels are numbered
+ * in raster order at the end), not the order seeds are numbered in here.
+ */
 function splitSeeds(labels: Int32Array, width: number, height: number, opts: InstanceOptions, minArea: number): number {
-  const n = width * height;
-  const mask = scratch.uint8('instances.seedMask', n);
-  for (let i = 0; i < n; i++) mask[i] = labels[i]! > 0 ? 1 : 0;
-  const split = declump(
-    mask,
-    distanceTransform(mask, width, height),
-    width,
-    height,
-    opts.seedDynamicFraction * opts.diameter,
-  );
-  const area = new Int32Array(split.count + 1);
-  for (let i = 0; i < n; i++) if (mask[i]) area[split.labels[i]!]!++;
-  const renumber = new Int32Array(split.count + 1);
+  const runs = findRuns(labels, width, height);
+  const groups = runComponents(runs, width, height);
+  const minDynamic = opts.seedDynamicFraction * opts.diameter;
   let seeds = 0;
-  for (let k = 1; k <= split.count; k++) if (area[k]! >= minArea) renumber[k] = ++seeds;
-  for (let i = 0; i < n; i++) if (mask[i]) labels[i] = renumber[split.labels[i]!] || -1;
+  for (let c = 0; c < groups.count; c++) {
+    const { x0, y0, w, h } = marginBox(groups, c, width, height);
+    const seedMask = scratch.uint8('instances.seedMask', w * h);
+    for (let y = 0; y < h; y++) {
+      const src = (y0 + y) * width + x0;
+      for (let x = 0; x < w; x++) seedMask[y * w + x] = labels[src + x]! > 0 ? 1 : 0;
+    }
+    const group = scratch.uint8('instances.group', w * h);
+    const from = groups.first[c]!;
+    const to = groups.first[c + 1]!;
+    for (let k = from; k < to; k++) {
+      const r = groups.byComponent[k]!;
+      const row = (runs.y[r]! - y0) * w - x0;
+      group.fill(1, row + runs.x0[r]!, row + runs.x1[r]! + 1);
+    }
+    const split = declump(group, distanceTransform(seedMask, w, h), w, h, minDynamic);
+    const area = new Int32Array(split.count + 1);
+    for (let i = 0; i < w * h; i++) if (group[i]) area[split.labels[i]!]!++;
+    const id = new Int32Array(split.count + 1);
+    for (let k = 1; k <= split.count; k++) id[k] = area[k]! >= minArea ? ++seeds : DROPPED;
+    for (let k = from; k < to; k++) {
+      const r = groups.byComponent[k]!;
+      const row = (runs.y[r]! - y0) * w - x0;
+      const dst = runs.y[r]! * width;
+      for (let x = runs.x0[r]!; x <= runs.x1[r]!; x++) labels[dst + x] = id[split.labels[row + x]!]!;
+    }
+  }
+  for (let r = 0; r < runs.count; r++) {
+    const row = runs.y[r]! * width;
+    for (let i = row + runs.x0[r]!; i <= row + runs.x1[r]!; i++) if (labels[i] === DROPPED) labels[i] = -1;
+  }
   return seeds;
 }
 
@@ -76,21 +125,33 @@ export function instancesFromClasses(
   height: number,
   opts: InstanceOptions,
 ): { labels: Int32Array; count: number } {
+  const codes = new Uint16Array(width * height);
+  for (let i = 0; i < codes.length; i++) codes[i] = classCode(interior[i]!, boundary[i]!, opts.seedProbability);
+  return instancesFromCodes(codes, width, height, opts);
+}
+
+/** instancesFromClasses on the planes' class codes (classCode, with opts.seedProbability). */
+export function instancesFromCodes(
+  codes: Uint16Array,
+  width: number,
+  height: number,
+  opts: InstanceOptions,
+): { labels: Int32Array; count: number } {
   const n = width * height;
   const area = nucleusArea(opts.diameter);
   const minArea = Math.max(1, opts.minAreaFraction * area);
   // 0 = background, -1 = foreground not yet reached, k > 0 = nucleus k.
   const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) if (interior[i]! + boundary[i]! > FOREGROUND_PROBABILITY) labels[i] = -1;
+  for (let i = 0; i < n; i++) if (codes[i]! & FOREGROUND_BIT) labels[i] = -1;
 
-  // Seeds: 4-connected regions of confident interior.
+  // Seeds: 4-connected regions of confident interior, labelled as found (SPECK while too small, below).
+  // One image-sized buffer serves as the breadth-first queue here and after the flooding, and as the flooding's
+  // links in between: never two of these at once.
   const queue = scratch.int32('instances.queue', n);
-  // Seed ids, later the flooding's queue links (`next`): one buffer, never needed at once.
-  const seed = scratch.int32('instances.perPixel', n);
   let seeds = 0;
   for (let i = 0; i < n; i++) {
-    if (labels[i] !== -1 || seed[i] !== 0 || !(interior[i]! > opts.seedProbability)) continue;
-    seed[i] = ++seeds;
+    if (labels[i] !== -1 || !(codes[i]! & SEED_BIT)) continue;
+    labels[i] = ++seeds;
     let head = 0;
     let tail = 0;
     queue[tail++] = i;
@@ -98,27 +159,28 @@ export function instancesFromClasses(
       const p = queue[head++]!;
       const x = p % width;
       for (const q of neighbours(p, x, width)) {
-        if (q < 0 || q >= n || seed[q] !== 0 || labels[q] !== -1 || !(interior[q]! > opts.seedProbability)) continue;
-        seed[q] = seeds;
+        if (q < 0 || q >= n || labels[q] !== -1 || !(codes[q]! & SEED_BIT)) continue;
+        labels[q] = seeds;
         queue[tail++] = q;
       }
     }
     // A seed too small to be a nucleus' core (a speck of noise) seeds nothing; its pixels are flooded as usual.
     if (tail < minArea) {
-      for (let k = 0; k < tail; k++) seed[queue[k]!] = -1;
+      for (let k = 0; k < tail; k++) labels[queue[k]!] = SPECK;
       seeds--;
-    } else for (let k = 0; k < tail; k++) labels[queue[k]!] = seeds;
+    }
   }
+  for (let i = 0; i < n; i++) if (labels[i] === SPECK) labels[i] = -1;
 
   if (opts.seedDynamicFraction > 0 && seeds > 0) seeds = splitSeeds(labels, width, height, opts, minArea);
 
   // Flooding from the seeds: bucket queue on 1 − interior, each pixel labelled when first reached.
-  const next = scratch.int32('instances.perPixel', n, -1);
+  const next = scratch.int32('instances.queue', n, -1);
   const first = new Int32Array(LEVELS).fill(-1);
   const last = new Int32Array(LEVELS).fill(-1);
   const push = (p: number, label: number) => {
     labels[p] = label;
-    const level = Math.min(LEVELS - 1, Math.max(0, Math.floor((1 - interior[p]!) * LEVELS)));
+    const level = codes[p]! & (LEVELS - 1);
     next[p] = -1;
     if (last[level] === -1) first[level] = p;
     else next[last[level]!] = p;

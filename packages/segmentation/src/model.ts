@@ -3,6 +3,7 @@ import { readModelMetadata } from '@platescale/onnx';
 import ort from 'onnxruntime-node';
 import { ModelContractError } from './errors.js';
 import { MODEL_METADATA } from './metadata.js';
+import { planeRows, type RowSource } from './resample.js';
 
 export type ThresholdMethod = number | 'li' | 'otsu';
 
@@ -149,42 +150,59 @@ function parseNames(json: string | undefined): string[] | undefined {
 /**
  * Runs the model over the image in overlapping tiles (tile side `tileSize` plus the model's halo on each
  * side, each padded by edge replication to the model's size multiple), so memory stays bounded on large images;
- * only each tile's core is kept. Inputs are planar channels; the result is one full-size plane per output
- * channel (one for a foreground map, K for 'classes').
+ * only each tile's core is kept. A row of tiles at a time: the channels' rows are read in increasing y, each once
+ * (a source may make them on demand), and each finished strip of output rows [y0, y0 + rows) goes to `onStrip`,
+ * one plane (width × rows, reused by the next strip) per output channel `keep` lists, in its order (default all:
+ * one for a foreground map, K for 'classes').
  */
-export async function predict(
+export async function predictStrips(
   model: SegmentationModel,
-  channels: readonly Float32Array[],
+  channels: readonly RowSource[],
   width: number,
   height: number,
   tileSize: number,
-): Promise<Float32Array[]> {
+  keep: readonly number[] | undefined,
+  onStrip: (planes: Float32Array[], y0: number, rows: number) => void,
+): Promise<void> {
   const c = channels.length;
   const planes = model.classes?.length ?? 1;
+  const kept = keep ?? Array.from({ length: planes }, (_, k) => k);
   const m = model.multiple;
-  let out: Float32Array[] | undefined;
   const halo = width <= tileSize && height <= tileSize ? 0 : Math.ceil(model.halo / m) * m;
+  const bandRows = Math.min(height, tileSize + 2 * halo);
+  // The input rows a row of tiles reads, full width; consecutive bands overlap by the halo, kept, not read again.
+  const bands = channels.map(() => new Float32Array(width * bandRows));
+  const strip = kept.map(() => new Float32Array(width * Math.min(tileSize, height)));
+  // One tile input buffer for all tiles (a view of its size each time): not a fresh array per tile for the GC.
+  const side = (n: number) => Math.ceil(Math.min(n, tileSize + 2 * halo) / m) * m;
+  const inputs = new Float32Array(c * side(width) * side(height));
+  let bandY0 = 0;
+  let bandY1 = 0;
   for (let ty = 0; ty < height; ty += tileSize) {
+    const y0 = Math.max(0, ty - halo);
+    const y1 = Math.min(height, ty + tileSize + halo);
+    for (const [k, band] of bands.entries()) {
+      band.copyWithin(0, (y0 - bandY0) * width, (bandY1 - bandY0) * width);
+      for (let y = Math.max(y0, bandY1); y < y1; y++) band.set(channels[k]!(y), (y - y0) * width);
+    }
+    bandY0 = y0;
+    bandY1 = y1;
+    const th = y1 - y0;
+    const ph = Math.ceil(th / m) * m;
+    const cy1 = Math.min(height, ty + tileSize);
     for (let tx = 0; tx < width; tx += tileSize) {
       const x0 = Math.max(0, tx - halo);
-      const y0 = Math.max(0, ty - halo);
       const x1 = Math.min(width, tx + tileSize + halo);
-      const y1 = Math.min(height, ty + tileSize + halo);
       const tw = x1 - x0;
-      const th = y1 - y0;
       const pw = Math.ceil(tw / m) * m;
-      const ph = Math.ceil(th / m) * m;
-      const whole = tw === width && th === height && pw === tw && ph === th;
-      const input = whole && c === 1 ? channels[0]! : new Float32Array(c * pw * ph);
-      if (input !== channels[0]) {
-        for (let k = 0; k < c; k++) {
-          const src = channels[k]!;
-          for (let y = 0; y < ph; y++) {
-            const from = (y0 + Math.min(y, th - 1)) * width + x0;
-            const to = (k * ph + y) * pw;
-            input.set(src.subarray(from, from + tw), to);
-            for (let x = tw; x < pw; x++) input[to + x] = src[from + tw - 1]!;
-          }
+      const input = inputs.subarray(0, c * pw * ph);
+      for (let k = 0; k < c; k++) {
+        const src = bands[k]!;
+        for (let y = 0; y < ph; y++) {
+          const from = Math.min(y, th - 1) * width + x0;
+          const to = (k * ph + y) * pw;
+          input.set(src.subarray(from, from + tw), to);
+          for (let x = tw; x < pw; x++) input[to + x] = src[from + tw - 1]!;
         }
       }
       const feeds = { [model.inputName]: new ort.Tensor('float32', input, [1, c, ph, pw]) };
@@ -193,19 +211,39 @@ export async function predict(
       if (data.length !== planes * pw * ph) {
         throw new ModelContractError(model.id, `output has ${data.length} values for a ${pw}x${ph} input`);
       }
-      // One tile covering the image: its output planes are the maps (no copy).
-      if (whole) return Array.from({ length: planes }, (_, k) => data.subarray(k * pw * ph, (k + 1) * pw * ph));
-      out ??= Array.from({ length: planes }, () => new Float32Array(width * height));
       const cx1 = Math.min(width, tx + tileSize);
-      const cy1 = Math.min(height, ty + tileSize);
-      for (let k = 0; k < planes; k++) {
+      for (const [j, k] of kept.entries()) {
         for (let y = ty; y < cy1; y++) {
           const from = k * pw * ph + (y - y0) * pw + (tx - x0);
-          out[k]!.set(data.subarray(from, from + (cx1 - tx)), y * width + tx);
+          strip[j]!.set(data.subarray(from, from + (cx1 - tx)), (y - ty) * width + tx);
         }
       }
       for (const v of Object.values(result)) v.dispose();
     }
+    onStrip(
+      strip.map((p) => p.subarray(0, (cy1 - ty) * width)),
+      ty,
+      cy1 - ty,
+    );
   }
-  return out!;
+}
+
+/** predictStrips gathered: one full-size plane per output channel `keep` lists (default all). */
+export async function predict(
+  model: SegmentationModel,
+  channels: readonly (Float32Array | RowSource)[],
+  width: number,
+  height: number,
+  tileSize: number,
+  keep?: readonly number[],
+): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  const rows = channels.map((ch) => (typeof ch === 'function' ? ch : planeRows(ch, width)));
+  await predictStrips(model, rows, width, height, tileSize, keep, (planes, y0) => {
+    for (const [j, p] of planes.entries()) {
+      out[j] ??= new Float32Array(width * height);
+      out[j]!.set(p, y0 * width);
+    }
+  });
+  return out;
 }

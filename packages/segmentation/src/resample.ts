@@ -43,6 +43,75 @@ function taps(from: number, to: number): Taps {
   return { start, count, weights, stride };
 }
 
+/** A plane's rows, asked one at a time (a producer may make them on demand). */
+export type RowSource = (y: number) => Float32Array;
+
+/** The rows of a whole plane (views, no copy). */
+export function planeRows(plane: Float32Array, width: number): RowSource {
+  return (y) => plane.subarray(y * width, (y + 1) * width);
+}
+
+/**
+ * Resampling (width × height) to (toWidth × toHeight) a row at a time: input rows are pushed in order, and output
+ * row y can be made once every input row its taps read has been pushed (`ready`). Only the last `stride` input rows
+ * are kept (after the horizontal pass), not a whole intermediate image, so a large plane costs no more than its
+ * output, and a plane made in strips (model tiles) is resampled as it comes. Output rows are asked in increasing y,
+ * each as soon as it is ready (later pushes would evict its input rows). Same arithmetic as a whole-plane pass.
+ */
+export function rowResampler(width: number, height: number, toWidth: number, toHeight: number) {
+  const h = taps(width, toWidth);
+  const v = taps(height, toHeight);
+  const ring = new Float32Array(toWidth * v.stride);
+  const out = new Float32Array(toWidth);
+  let pushed = 0;
+  return {
+    push(row: Float32Array): void {
+      const dst = (pushed++ % v.stride) * toWidth;
+      for (let x = 0; x < toWidth; x++) {
+        const s = h.start[x]!;
+        const w = x * h.stride;
+        let sum = 0;
+        for (let k = 0; k < h.count[x]!; k++) sum += row[s + k]! * h.weights[w + k]!;
+        ring[dst + x] = sum;
+      }
+    },
+    ready: (y: number): boolean => v.start[y]! + v.count[y]! <= pushed,
+    /** Output row y: a reused buffer, valid until the next call. */
+    row(y: number): Float32Array {
+      const s0 = v.start[y]!;
+      const count = v.count[y]!;
+      if (s0 + count > pushed || s0 < pushed - v.stride) throw new Error(`resampled row ${y} asked out of order`);
+      out.fill(0);
+      for (let k = 0; k < count; k++) {
+        const weight = v.weights[y * v.stride + k]!;
+        const src = ((s0 + k) % v.stride) * toWidth;
+        for (let x = 0; x < toWidth; x++) out[x]! += ring[src + x]! * weight;
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * `rows` (width × height) resampled to (toWidth × toHeight), as a source of output rows asked in increasing y (each
+ * a reused buffer, valid until the next call); input rows are read in increasing y, each once.
+ */
+export function resampledRows(
+  rows: RowSource,
+  width: number,
+  height: number,
+  toWidth: number,
+  toHeight: number,
+): RowSource {
+  if (toWidth === width && toHeight === height) return rows;
+  const r = rowResampler(width, height, toWidth, toHeight);
+  let next = 0;
+  return (y) => {
+    while (!r.ready(y)) r.push(rows(next++));
+    return r.row(y);
+  };
+}
+
 /** `plane` (width × height) resampled to (toWidth × toHeight). */
 export function resample(
   plane: Float32Array,
@@ -52,31 +121,9 @@ export function resample(
   toHeight: number,
 ): Float32Array {
   if (toWidth === width && toHeight === height) return plane;
-  const h = taps(width, toWidth);
-  const rows = new Float32Array(toWidth * height);
-  for (let y = 0; y < height; y++) {
-    const src = y * width;
-    const dst = y * toWidth;
-    for (let x = 0; x < toWidth; x++) {
-      const s = src + h.start[x]!;
-      const w = x * h.stride;
-      let v = 0;
-      for (let k = 0; k < h.count[x]!; k++) v += plane[s + k]! * h.weights[w + k]!;
-      rows[dst + x] = v;
-    }
-  }
-  const v = taps(height, toHeight);
+  const rows = resampledRows(planeRows(plane, width), width, height, toWidth, toHeight);
   const out = new Float32Array(toWidth * toHeight);
-  for (let y = 0; y < toHeight; y++) {
-    const s0 = v.start[y]!;
-    const w = y * v.stride;
-    const dst = y * toWidth;
-    for (let k = 0; k < v.count[y]!; k++) {
-      const weight = v.weights[w + k]!;
-      const src = (s0 + k) * toWidth;
-      for (let x = 0; x < toWidth; x++) out[dst + x]! += rows[src + x]! * weight;
-    }
-  }
+  for (let y = 0; y < toHeight; y++) out.set(rows(y), y * toWidth);
   return out;
 }
 

@@ -97,3 +97,46 @@ function union(parent: Int32Array, a: number, b: number): void {
   const rb = root(parent, b);
   if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
 }
+
+/**
+ * Connected components of runs (connectRuns) with their bounding boxes; component c's runs are
+ * byComponent[first[c]..first[c+1]).
+ */
+export interface RunComponents {
+  count: number;
+  minX: Int32Array;
+  maxX: Int32Array;
+  minY: Int32Array;
+  maxY: Int32Array;
+  first: Int32Array;
+  byComponent: Int32Array;
+}
+
+export function runComponents(runs: Runs, width: number, height: number): RunComponents {
+  const { component, count } = connectRuns(runs);
+  const minX = new Int32Array(count).fill(width);
+  const maxX = new Int32Array(count).fill(-1);
+  const minY = new Int32Array(count).fill(height);
+  const maxY = new Int32Array(count).fill(-1);
+  const first = new Int32Array(count + 1);
+  for (let r = 0; r < runs.count; r++) {
+    const c = component[r]!;
+    if (runs.x0[r]! < minX[c]!) minX[c] = runs.x0[r]!;
+    if (runs.x1[r]! > maxX[c]!) maxX[c] = runs.x1[r]!;
+    if (runs.y[r]! < minY[c]!) minY[c] = runs.y[r]!;
+    if (runs.y[r]! > maxY[c]!) maxY[c] = runs.y[r]!;
+    first[c + 1]!++;
+  }
+  for (let c = 0; c < count; c++) first[c + 1]! += first[c]!;
+  const byComponent = new Int32Array(runs.count);
+  const fill = first.slice(0, count);
+  for (let r = 0; r < runs.count; r++) byComponent[fill[component[r]!]!++] = r;
+  return { count, minX, maxX, minY, maxY, first, byComponent };
+}
+
+/** Component c's bounding box plus a one-pixel margin, clipped to the image: origin and size. */
+export function marginBox(c: RunComponents, k: number, width: number, height: number) {
+  const x0 = Math.max(0, c.minX[k]! - 1);
+  const y0 = Math.max(0, c.minY[k]! - 1);
+  return { x0, y0, w: Math.min(width - 1, c.maxX[k]! + 1) - x0 + 1, h: Math.min(height - 1, c.maxY[k]! + 1) - y0 + 1 };
+}

@@ -1,11 +1,11 @@
 import { estimateDiameter } from './diameter.js';
 import { ImageSetError } from './errors.js';
 import { identifyObjects } from './identify.js';
-import { instancesFromClasses, nucleusArea } from './instances.js';
+import { classCode, instancesFromClasses, instancesFromCodes, nucleusArea } from './instances.js';
 import { type ChannelImage, measureObjects, type ObjectTable } from './measure.js';
-import { predict, type SegmentationModel, type ThresholdMethod } from './model.js';
+import { predict, predictStrips, type SegmentationModel, type ThresholdMethod } from './model.js';
 import { normalizeImage } from './normalize.js';
-import { resample, scaledSize } from './resample.js';
+import { planeRows, resample, resampledRows, rowResampler, scaledSize } from './resample.js';
 import { scratch } from './scratch.js';
 import { boundedCut, thresholdLi, thresholdOtsu } from './threshold.js';
 
@@ -30,8 +30,9 @@ export interface SegmentOptions {
   /** Foreground-only models: a distance-map peak must rise this fraction of d above its saddle to seed an object. */
   minDynamicFraction: number;
   /**
-   * Tile side for model inference; larger images run in overlapping tiles. 512: the network's intermediates for a
-   * 1024 tile cost ~230 MB more peak RSS on a 2048² field at the same CPU time per item (bench:segmenter).
+   * Tile side for model inference; larger images run in overlapping tiles (the output is the same as untiled).
+   * onnxruntime's arena keeps the largest tile's intermediates for the process's life: ~60 MB for 384 (464² with
+   * the halo), ~100 MB for 512 (592²); 384 costs ~3 % more network time than 512 on a 1024² item.
    */
   tileSize: number;
   /** Overrides the model's threshold method (foreground-only models). */
@@ -47,7 +48,7 @@ export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = {
   seedDynamicFraction: 0.1,
   workingScale: 1.25,
   minDynamicFraction: 0.1,
-  tileSize: 512,
+  tileSize: 384,
 };
 
 /** Nucleus diameter used when nothing else says: an empty field, a foreground-only model. */
@@ -115,6 +116,19 @@ function medianObjectDiameter(labels: Int32Array, count: number): number {
   return d.length % 2 ? d[mid]! : (d[mid - 1]! + d[mid]!) / 2;
 }
 
+/** The image's size at the model's working scale (nuclei of `diameter` px made the model's) and its rows there. */
+function workingScale(
+  model: SegmentationModel,
+  inputs: Float32Array[],
+  width: number,
+  height: number,
+  diameter: number,
+) {
+  const size = scaledSize(width, height, model.diameter! / diameter);
+  const rows = inputs.map((p) => resampledRows(planeRows(p, width), width, height, size.width, size.height));
+  return { size, rows };
+}
+
 /** A 'classes' model's output planes with the image brought to the model's working scale (nuclei of `diameter` px). */
 async function workingScalePlanes(
   model: SegmentationModel,
@@ -123,10 +137,36 @@ async function workingScalePlanes(
   height: number,
   diameter: number,
   tileSize: number,
+  keep?: readonly number[],
 ) {
-  const size = scaledSize(width, height, model.diameter! / diameter);
-  const scaled = inputs.map((p) => resample(p, width, height, size.width, size.height));
-  return { size, planes: await predict(model, scaled, size.width, size.height, tileSize) };
+  const { size, rows } = workingScale(model, inputs, width, height, diameter);
+  return { size, planes: await predict(model, rows, size.width, size.height, tileSize, keep) };
+}
+
+/**
+ * Class codes (classCode) at the image's size from working-scale interior and boundary rows pushed in order: each
+ * image row is written as soon as the rows it reads are in, so a plane made in strips is never whole.
+ */
+function classCodeWriter(
+  from: { width: number; height: number },
+  width: number,
+  height: number,
+  seedProbability: number,
+) {
+  const codes = new Uint16Array(width * height);
+  const interior = rowResampler(from.width, from.height, width, height);
+  const boundary = rowResampler(from.width, from.height, width, height);
+  let y = 0;
+  const push = (interiorRow: Float32Array, boundaryRow: Float32Array) => {
+    interior.push(interiorRow);
+    boundary.push(boundaryRow);
+    for (; y < height && interior.ready(y); y++) {
+      const i = interior.row(y);
+      const b = boundary.row(y);
+      for (let x = 0; x < width; x++) codes[y * width + x] = classCode(i[x]!, b[x]!, seedProbability);
+    }
+  };
+  return { codes, push };
 }
 
 /**
@@ -190,7 +230,7 @@ interface ClassPass {
   boundary: Float32Array;
 }
 
-/** What segmentByClasses and classesDiameter share: instance options, one pass, and the nuclei a pass finds. */
+/** What diameterByClasses and segmentByClasses share: instance options, one pass, and the nuclei a pass finds. */
 function classPasses(model: SegmentationModel, options: SegmentOptions) {
   const working = model.diameter!;
   const classes = model.classes!;
@@ -212,8 +252,9 @@ function classPasses(model: SegmentationModel, options: SegmentOptions) {
       image.height,
       diameter / options.workingScale,
       options.tileSize,
+      [at('interior'), at('boundary')],
     );
-    return { size, interior: planes[at('interior')]!, boundary: planes[at('boundary')]! };
+    return { size, interior: planes[0]!, boundary: planes[1]! };
   };
   /** The nuclei of a pass at `diameter`: their count and median diameter in the image's pixels. */
   const measure = (pass: ClassPass, diameter: number, clearBorder: boolean) => {
@@ -282,9 +323,40 @@ export async function classesDiameter(
 }
 
 /**
+ * The class codes of an image at its own size, from a whole-image pass already run at `diameter`, else from the
+ * final pass: it runs strip by strip (a row of tiles), its input made and its output resampled back as the tiles
+ * go, so no plane of the working size exists, and none of the image's size in float.
+ */
+async function classCodes(
+  model: SegmentationModel,
+  image: Window,
+  pass: ClassPass | undefined,
+  diameter: number,
+  options: SegmentOptions,
+): Promise<Uint16Array> {
+  const { inputs, width, height } = image;
+  if (pass) {
+    const writer = classCodeWriter(pass.size, width, height, options.seedProbability);
+    const interior = planeRows(pass.interior, pass.size.width);
+    const boundary = planeRows(pass.boundary, pass.size.width);
+    for (let y = 0; y < pass.size.height; y++) writer.push(interior(y), boundary(y));
+    return writer.codes;
+  }
+  const { size, rows } = workingScale(model, inputs, width, height, diameter / options.workingScale);
+  const writer = classCodeWriter(size, width, height, options.seedProbability);
+  const keep = [model.classes!.indexOf('interior'), model.classes!.indexOf('boundary')];
+  await predictStrips(model, rows, size.width, size.height, options.tileSize, keep, ([interior, boundary], _, n) => {
+    const i = planeRows(interior!, size.width);
+    const b = planeRows(boundary!, size.width);
+    for (let y = 0; y < n; y++) writer.push(i(y), b(y));
+  });
+  return writer.codes;
+}
+
+/**
  * A 'classes' model (background / interior / boundary) at its working scale: the image is resampled so that its
- * nuclei have the model's diameter (diameterByClasses), the class planes come back at the image's size, and nuclei
- * are the seeded regions of instances.ts.
+ * nuclei have the model's diameter (diameterByClasses), the class planes come back at the image's size as class
+ * codes, and nuclei are the seeded regions of instances.ts.
  */
 async function segmentByClasses(
   model: SegmentationModel,
@@ -294,12 +366,12 @@ async function segmentByClasses(
   options: SegmentOptions,
 ): Promise<{ labels: Int32Array; count: number; diameter: number; source: DiameterSource }> {
   const image = { inputs, width, height };
-  const { instanceOptions, run } = classPasses(model, options);
-  const { diameter, source, pass: chosen } = await diameterByClasses(model, image, options);
-  const pass = chosen ?? (await run(image, diameter));
-  const interior = resample(pass.interior, pass.size.width, pass.size.height, width, height);
-  const boundary = resample(pass.boundary, pass.size.width, pass.size.height, width, height);
-  const found = instancesFromClasses(interior, boundary, width, height, instanceOptions(diameter));
+  const chosen = await diameterByClasses(model, image, options);
+  const { diameter, source } = chosen;
+  const codes = await classCodes(model, image, chosen.pass, diameter, options);
+  // The working-scale planes of a whole-image check pass are garbage from here on.
+  chosen.pass = undefined;
+  const found = instancesFromCodes(codes, width, height, classPasses(model, options).instanceOptions(diameter));
   return { ...found, diameter, source };
 }
 

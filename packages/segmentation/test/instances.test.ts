@@ -116,3 +116,44 @@ t.test('clearBorder drops objects touching the edge; labels are 1..count in rast
   t.equal(labelsAt(cleared.labels, 30, 16), 1, 'renumbered');
   t.equal(labelsAt(cleared.labels, 5, 5), 0);
 });
+
+t.test(
+  'a seed narrowing to a neck is split in two; another seed group in its box leaves the split as it is',
+  async (t) => {
+    // Two discs whose confident interiors are joined by a 2 px neck: one seed, two nuclei by its distance map.
+    const dumbbell = () => {
+      const p = planes([
+        { x: 12, y: 16, r: 7 },
+        { x: 30, y: 16, r: 7 },
+      ]);
+      for (let y = 15; y < 17; y++) {
+        for (let x = 18; x < 25; x++) {
+          p.interior[y * W + x] = 0.9;
+          p.boundary[y * W + x] = 0;
+        }
+      }
+      return p;
+    };
+    const { interior, boundary } = dumbbell();
+    t.equal(instancesFromClasses(interior, boundary, W, H, options).count, 1, 'not split without seedDynamicFraction');
+    const split = instancesFromClasses(interior, boundary, W, H, { ...options, seedDynamicFraction: 0.1 });
+    t.equal(split.count, 2);
+    t.not(labelsAt(split.labels, 12, 16), labelsAt(split.labels, 30, 16), 'one nucleus per disc');
+    // A speck of interior in the dumbbell's bounding box (above the neck): a seed group of its own, a third nucleus.
+    const withSpeck = dumbbell();
+    for (let y = 9; y < 13; y++) for (let x = 20; x < 24; x++) withSpeck.interior[y * W + x] = 0.9;
+    const both = instancesFromClasses(withSpeck.interior, withSpeck.boundary, W, H, {
+      ...options,
+      seedDynamicFraction: 0.1,
+    });
+    t.equal(both.count, 3);
+    for (const [x, y] of [
+      [12, 16],
+      [30, 16],
+      [21, 16],
+    ] as const) {
+      const same = (l: Int32Array) => labelsAt(l, x, y) === labelsAt(l, 12, 16);
+      t.equal(same(both.labels), same(split.labels), `(${x}, ${y}) on the same side as before`);
+    }
+  },
+);
