@@ -20,10 +20,15 @@ interface WellState {
   areaWeight: number;
   /** channel → [Σ intensity·count, Σ count] over the fields with nuclei and a finite intensity. */
   intensity: Map<string, [number, number]>;
-  /** Σ and n of each feature (index = the accumulator's feature index), in arrival order: means are exact. */
-  sums: number[];
-  counts: number[];
-  /** One row per successful field, `width` columns (NaN = the field has no such value), for the medians only. */
+  /**
+   * Σ of each feature (index = the accumulator's feature index, `width` of them), in arrival order: means are
+   * exact. Its n is the number of fields with a value in the feature's column of `values`.
+   */
+  sums: Float64Array;
+  /**
+   * One row per successful field, `width` columns (NaN = the field has no such value; a finite value stays
+   * non-NaN as float32), for the medians and the counts. Trimmed to its rows when the well's run of fields ends.
+   */
   values: Float32Array;
   width: number;
 }
@@ -63,7 +68,9 @@ export class WellAccumulator {
   }
 
   add(r: ImageResult): void {
-    const w = this.last?.plate === r.plate && this.last.well === r.well ? this.last : this.stateOf(r);
+    const last = this.last;
+    const w = last?.plate === r.plate && last.well === r.well ? last : this.stateOf(r);
+    if (last && last !== w) trim(last);
     this.last = w;
     w.fields += 1;
     if (!r.ok) {
@@ -90,30 +97,44 @@ export class WellAccumulator {
     for (let k = 0; k < this.slotCount; k++) {
       const i = this.slots[k]!;
       const value = this.slotValues[k]!;
-      w.sums[i] = (w.sums[i] ?? 0) + value;
-      w.counts[i] = (w.counts[i] ?? 0) + 1;
+      w.sums[i] = w.sums[i]! + value;
       w.values[row + i] = value;
     }
     w.ok += 1;
   }
 
   /**
-   * Every well's summary, annotated from the plate map, in plate/well order: what aggregateWells returns. Drains
-   * the accumulator: each well's state is released once summarised, so the field values and the summaries are
-   * never both held whole.
+   * Every well's summary, annotated from the plate map, in plate/well order (what aggregateWells returns), one
+   * plate at a time. Drains the accumulator: each well's state is released once summarised, and a plate's
+   * summaries are built only when the caller asks for the next plate, so it holds no more than one plate of them.
    */
-  summaries(plateMap: PlateMapLookup): WellSummary[] {
+  *plates(plateMap: PlateMapLookup): Generator<WellSummary[]> {
     const keys = [...this.wells.keys()].sort();
     // Feature indices in name order, once: every well lists its features in that order.
     const byName = this.names.map((_, i) => i).sort((a, b) => cmp(this.names[a]!, this.names[b]!));
     this.last = undefined;
-    return keys.map((key) => {
+    let plate: WellSummary[] = [];
+    for (const key of keys) {
       const w = this.wells.get(key)!;
       this.wells.delete(key);
-      const { plate, well, fields, fieldsFailed, cellCount } = w;
+      // Keys sort by plate first (`plate\0well`): a plate's wells are consecutive.
+      if (plate.length > 0 && plate[0]!.plate !== w.plate) {
+        yield plate;
+        plate = [];
+      }
+      const { well, fields, fieldsFailed, cellCount } = w;
       const measures = this.measures(w, byName);
-      return { plate, well, fields, fieldsFailed, cellCount, ...measures, ...annotationOf(plateMap(plate, well)) };
-    });
+      plate.push({
+        plate: w.plate,
+        well,
+        fields,
+        fieldsFailed,
+        cellCount,
+        ...measures,
+        ...annotationOf(plateMap(w.plate, well)),
+      });
+    }
+    if (plate.length > 0) yield plate;
   }
 
   private measures(w: WellState, byName: number[]) {
@@ -123,14 +144,16 @@ export class WellAccumulator {
       const [sum, weight] = w.intensity.get(channel)!;
       if (weight > 0) meanIntensity[channel] = sum / weight;
     }
-    const present = byName.filter((i) => w.counts[i]);
-    const keys = present.map((i) => this.names[i]!);
+    const columns = byName
+      .map((i) => [i, this.column(w, i)] as const)
+      .filter(([i, c]) => i !== MEDIAN_AREA && c.length);
+    const keys = columns.map(([i]) => this.names[i]!);
     const features = recordOf(keys);
     const featureMedians = recordOf(keys);
-    for (const i of present) {
+    for (const [i, column] of columns) {
       const name = this.names[i]!;
-      features[name] = w.sums[i]! / w.counts[i]!;
-      featureMedians[name] = medianOfSorted(this.column(w, i))!;
+      features[name] = w.sums[i]! / column.length;
+      featureMedians[name] = medianOfSorted(column)!;
     }
     // Area and intensities describe nuclei: over the well they are weighted by how many each field holds.
     if (meanArea !== null) features[AREA_FEATURE] = meanArea;
@@ -171,8 +194,7 @@ export class WellAccumulator {
         areaSum: 0,
         areaWeight: 0,
         intensity: new Map(),
-        sums: [],
-        counts: [],
+        sums: new Float64Array(0),
         values: new Float32Array(0),
         width: 0,
       };
@@ -198,7 +220,7 @@ export class WellAccumulator {
     return i;
   }
 
-  /** Offset of a new NaN-filled row for the well's next successful field, widening or growing its matrix. */
+  /** Offset of a new NaN-filled row for the well's next successful field, widening or growing its matrix and sums. */
   private row(w: WellState): number {
     const width = this.names.length;
     const needed = (w.ok + 1) * width;
@@ -207,10 +229,24 @@ export class WellAccumulator {
       const grown = new Float32Array(rows * width).fill(Number.NaN);
       for (let r = 0; r < w.ok; r++) grown.set(w.values.subarray(r * w.width, (r + 1) * w.width), r * width);
       w.values = grown;
+      if (width !== w.width) {
+        const sums = new Float64Array(width);
+        sums.set(w.sums);
+        w.sums = sums;
+      }
       w.width = width;
     }
     return w.ok * width;
   }
+}
+
+/**
+ * Drops a well's spare rows once its run of fields ended (fields of a well mostly arrive together): 9 fields
+ * would otherwise hold 16 rows. A field arriving later grows the matrix again.
+ */
+function trim(w: WellState): void {
+  const used = w.ok * w.width;
+  if (used < w.values.length) w.values = w.values.slice(0, used);
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
