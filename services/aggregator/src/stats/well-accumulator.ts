@@ -2,11 +2,14 @@ import type { ImageResult, ImageSummary } from '@platescale/shared';
 import { medianOfSorted } from './descriptive.js';
 import { AREA_FEATURE, COUNT_FEATURE, forEachImageFeature, intensityFeature } from './features.js';
 import { recordOf } from './records.js';
+import { type Block, Slabs } from './slabs.js';
 import { annotationOf, type PlateMapLookup, type WellSummary } from './wells.js';
 
 /** Column of the per-well value matrix that holds each field's median area (the features follow it). */
 const MEDIAN_AREA = 0;
 const INITIAL_ROWS = 16;
+/** Elements per slab of the per-well blocks (4 MB of float32, 8 MB of float64): ~2,500 wells of 9 fields. */
+const SLAB = 1 << 20;
 
 /** Mergeable state of one well: exact sums for every mean, and each field's values (float32) for the medians. */
 interface WellState {
@@ -18,18 +21,21 @@ interface WellState {
   cellCount: number;
   areaSum: number;
   areaWeight: number;
-  /** channel → [Σ intensity·count, Σ count] over the fields with nuclei and a finite intensity. */
-  intensity: Map<string, [number, number]>;
+  /**
+   * Σ intensity·count and Σ count of channel c (the accumulator's channel index) at 2c and 2c + 1, over the fields
+   * with nuclei and a finite intensity; holes for channels the well has none of.
+   */
+  intensity: number[];
   /**
    * Σ of each feature (index = the accumulator's feature index, `width` of them), in arrival order: means are
    * exact. Its n is the number of fields with a value in the feature's column of `values`.
    */
-  sums: Float64Array;
+  sums: Block<Float64Array> | undefined;
   /**
    * One row per successful field, `width` columns (NaN = the field has no such value; a finite value stays
    * non-NaN as float32), for the medians and the counts. Trimmed to its rows when the well's run of fields ends.
    */
-  values: Float32Array;
+  values: Block<Float32Array> | undefined;
   width: number;
 }
 
@@ -45,6 +51,11 @@ export class WellAccumulator {
   private readonly featureIndex = new Map<string, number>();
   /** Feature names by index (index 0 is the median-area column). */
   private readonly names: string[] = ['\u0000medianArea'];
+  private readonly channelIndex = new Map<string, number>();
+  private readonly channels: string[] = [];
+  /** Every well's sums and matrix, as blocks of a few large arrays (slabs.ts). */
+  private readonly sumSlabs = new Slabs((n) => new Float64Array(n), SLAB);
+  private readonly valueSlabs = new Slabs((n) => new Float32Array(n), SLAB);
   /** The image being added: its feature indices and values (reused, so no object per image), and how many. */
   private readonly slots: number[] = [];
   private readonly slotValues: number[] = [];
@@ -70,7 +81,7 @@ export class WellAccumulator {
   add(r: ImageResult): void {
     const last = this.last;
     const w = last?.plate === r.plate && last.well === r.well ? last : this.stateOf(r);
-    if (last && last !== w) trim(last);
+    if (last && last !== w) this.trim(last);
     this.last = w;
     w.fields += 1;
     if (!r.ok) {
@@ -80,6 +91,8 @@ export class WellAccumulator {
     w.cellCount += r.count;
     this.featuresOf(r);
     const row = this.row(w);
+    const values = w.values!.array;
+    const sums = w.sums!.array;
     if (r.count > 0) {
       w.areaSum += r.meanArea * r.count;
       w.areaWeight += r.count;
@@ -87,18 +100,17 @@ export class WellAccumulator {
       for (const channel in intensities) {
         const value = intensities[channel]!;
         if (!Number.isFinite(value)) continue;
-        const acc = w.intensity.get(channel) ?? [0, 0];
-        acc[0] += value * r.count;
-        acc[1] += r.count;
-        w.intensity.set(channel, acc);
+        const c = 2 * this.channelOf(channel);
+        w.intensity[c] = (w.intensity[c] ?? 0) + value * r.count;
+        w.intensity[c + 1] = (w.intensity[c + 1] ?? 0) + r.count;
       }
-      if (Number.isFinite(r.medianArea)) w.values[row + MEDIAN_AREA] = r.medianArea;
+      if (Number.isFinite(r.medianArea)) values[row + MEDIAN_AREA] = r.medianArea;
     }
     for (let k = 0; k < this.slotCount; k++) {
       const i = this.slots[k]!;
       const value = this.slotValues[k]!;
-      w.sums[i] = w.sums[i]! + value;
-      w.values[row + i] = value;
+      sums[i] = sums[i]! + value;
+      values[row + i] = value;
     }
     w.ok += 1;
   }
@@ -117,13 +129,14 @@ export class WellAccumulator {
     for (const key of keys) {
       const w = this.wells.get(key)!;
       this.wells.delete(key);
+      const measures = this.measures(w, byName);
+      this.release(w);
       // Keys sort by plate first (`plate\0well`): a plate's wells are consecutive.
       if (plate.length > 0 && plate[0]!.plate !== w.plate) {
         yield plate;
         plate = [];
       }
       const { well, fields, fieldsFailed, cellCount } = w;
-      const measures = this.measures(w, byName);
       plate.push({
         plate: w.plate,
         well,
@@ -140,9 +153,10 @@ export class WellAccumulator {
   private measures(w: WellState, byName: number[]) {
     const meanArea = w.areaWeight > 0 ? w.areaSum / w.areaWeight : null;
     const meanIntensity: Record<string, number> = {};
-    for (const channel of [...w.intensity.keys()].sort()) {
-      const [sum, weight] = w.intensity.get(channel)!;
-      if (weight > 0) meanIntensity[channel] = sum / weight;
+    for (const channel of [...this.channels].sort()) {
+      const c = 2 * this.channelIndex.get(channel)!;
+      const weight = w.intensity[c + 1];
+      if (weight !== undefined && weight > 0) meanIntensity[channel] = w.intensity[c]! / weight;
     }
     const columns = byName
       .map((i) => [i, this.column(w, i)] as const)
@@ -152,7 +166,7 @@ export class WellAccumulator {
     const featureMedians = recordOf(keys);
     for (const [i, column] of columns) {
       const name = this.names[i]!;
-      features[name] = w.sums[i]! / column.length;
+      features[name] = w.sums!.array[i]! / column.length;
       featureMedians[name] = medianOfSorted(column)!;
     }
     // Area and intensities describe nuclei: over the well they are weighted by how many each field holds.
@@ -171,9 +185,9 @@ export class WellAccumulator {
   /** The well's values of feature `i` (fields without one left out), in ascending order. */
   private column(w: WellState, i: number): number[] {
     const out: number[] = [];
-    if (i >= w.width) return out;
+    if (i >= w.width || !w.values) return out;
     for (let r = 0; r < w.ok; r++) {
-      const v = w.values[r * w.width + i]!;
+      const v = w.values.array[r * w.width + i]!;
       if (!Number.isNaN(v)) out.push(v);
     }
     return out.sort((a, b) => a - b);
@@ -193,9 +207,9 @@ export class WellAccumulator {
         cellCount: 0,
         areaSum: 0,
         areaWeight: 0,
-        intensity: new Map(),
-        sums: new Float64Array(0),
-        values: new Float32Array(0),
+        intensity: [],
+        sums: undefined,
+        values: undefined,
         width: 0,
       };
       this.wells.set(key, w);
@@ -220,33 +234,56 @@ export class WellAccumulator {
     return i;
   }
 
+  /**
+   * Gives back a well's spare rows once its run of fields ended (fields of a well mostly arrive together, and its
+   * block is then the last one taken, so this is free): 9 fields would otherwise hold 16 rows. A field arriving
+   * later grows the matrix again.
+   */
+  private trim(w: WellState): void {
+    if (w.values) w.values = this.valueSlabs.shrink(w.values, w.ok * w.width);
+  }
+
+  /** A summarised well's blocks go back (a slab is released once none of its wells is left). */
+  private release(w: WellState): void {
+    if (w.values) this.valueSlabs.free(w.values);
+    if (w.sums) this.sumSlabs.free(w.sums);
+  }
+
+  private channelOf(channel: string): number {
+    let c = this.channelIndex.get(channel);
+    if (c === undefined) {
+      c = this.channels.length;
+      this.channels.push(channel);
+      this.channelIndex.set(channel, c);
+    }
+    return c;
+  }
+
   /** Offset of a new NaN-filled row for the well's next successful field, widening or growing its matrix and sums. */
   private row(w: WellState): number {
     const width = this.names.length;
     const needed = (w.ok + 1) * width;
-    if (width !== w.width || needed > w.values.length) {
+    const old = w.values;
+    if (width !== w.width || !old || needed > old.array.length) {
       const rows = Math.max(INITIAL_ROWS, w.ok + 1, width === w.width ? Math.ceil(w.ok * 1.5) : w.ok + 1);
-      const grown = new Float32Array(rows * width).fill(Number.NaN);
-      for (let r = 0; r < w.ok; r++) grown.set(w.values.subarray(r * w.width, (r + 1) * w.width), r * width);
+      const grown = this.valueSlabs.alloc(rows * width, Number.NaN);
+      if (old) {
+        for (let r = 0; r < w.ok; r++) grown.array.set(old.array.subarray(r * w.width, (r + 1) * w.width), r * width);
+        this.valueSlabs.free(old);
+      }
       w.values = grown;
       if (width !== w.width) {
-        const sums = new Float64Array(width);
-        sums.set(w.sums);
+        const sums = this.sumSlabs.alloc(width, 0);
+        if (w.sums) {
+          sums.array.set(w.sums.array);
+          this.sumSlabs.free(w.sums);
+        }
         w.sums = sums;
       }
       w.width = width;
     }
     return w.ok * width;
   }
-}
-
-/**
- * Drops a well's spare rows once its run of fields ended (fields of a well mostly arrive together): 9 fields
- * would otherwise hold 16 rows. A field arriving later grows the matrix again.
- */
-function trim(w: WellState): void {
-  const used = w.ok * w.width;
-  if (used < w.values.length) w.values = w.values.slice(0, used);
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
