@@ -1,15 +1,16 @@
 type Floats = Float32Array | Float64Array;
 
-/** A block of a slab: `array` is a view of it (no buffer of its own), `slab` the slab's index. */
-export interface Block<T extends Floats> {
-  array: T;
+/** A block: elements [start, start + length) of slab `slab` (numbers only: not even a view per block). */
+export interface Block {
   slab: number;
+  start: number;
+  length: number;
 }
 
 /**
  * Many small float arrays as views of a few large ones. 55,000 wells each with a typed array of its own cost
- * ~1.4 KB of RSS per well beyond the 2 KB of values (buffer object, backing store, malloc slack); blocks of a slab
- * cost a view. Blocks are taken from the end of the last slab, so the block being filled is the last one and
+ * ~1.4 KB of RSS per well beyond the 2 KB of values (buffer object, backing store, malloc slack); a block of a
+ * slab costs three numbers. Blocks are taken from the end of the last slab, so the block being filled is the last one and
  * shrinking it is free; a block freed elsewhere is not reused, but a slab is released once it holds no live block.
  */
 export class Slabs<T extends Floats> {
@@ -25,7 +26,7 @@ export class Slabs<T extends Floats> {
   ) {}
 
   /** A new block of `length` elements, filled with `fill`. */
-  alloc(length: number, fill: number): Block<T> {
+  alloc(length: number, fill: number): Block {
     let slab = this.slabs.length - 1;
     const last = this.slabs[slab];
     if (!last || this.top + length > last.length) {
@@ -34,22 +35,27 @@ export class Slabs<T extends Floats> {
       slab += 1;
       this.top = 0;
     }
-    const array = this.slabs[slab]!.subarray(this.top, this.top + length) as T;
-    array.fill(fill);
+    const start = this.top;
+    this.slabs[slab]!.fill(fill, start, start + length);
     this.top += length;
     this.live[slab]! += 1;
-    return { array, slab };
+    return { slab, start, length };
   }
 
-  /** The block's first `length` elements; the rest goes back to the slab if the block is the last one taken. */
-  shrink(block: Block<T>, length: number): Block<T> {
-    const start = block.array.byteOffset / block.array.BYTES_PER_ELEMENT;
-    if (block.slab === this.slabs.length - 1 && start + block.array.length === this.top) this.top = start + length;
-    return { array: block.array.subarray(0, length) as T, slab: block.slab };
+  /** The array holding the block (index it from block.start). */
+  array(block: Block): T {
+    return this.slabs[block.slab]!;
+  }
+
+  /** Keeps the block's first `length` elements; the rest goes back to the slab if the block is the last one taken. */
+  shrink(block: Block, length: number): void {
+    if (block.slab === this.slabs.length - 1 && block.start + block.length === this.top)
+      this.top = block.start + length;
+    block.length = length;
   }
 
   /** The block is no longer used: its slab is released once none of its blocks is (the last one stays in use). */
-  free(block: Block<T>): void {
+  free(block: Block): void {
     this.live[block.slab]! -= 1;
     if (this.live[block.slab] === 0 && block.slab !== this.slabs.length - 1) this.slabs[block.slab] = undefined;
   }

@@ -30,12 +30,12 @@ interface WellState {
    * Σ of each feature (index = the accumulator's feature index, `width` of them), in arrival order: means are
    * exact. Its n is the number of fields with a value in the feature's column of `values`.
    */
-  sums: Block<Float64Array> | undefined;
+  sums: Block | undefined;
   /**
    * One row per successful field, `width` columns (NaN = the field has no such value; a finite value stays
    * non-NaN as float32), for the medians and the counts. Trimmed to its rows when the well's run of fields ends.
    */
-  values: Block<Float32Array> | undefined;
+  values: Block | undefined;
   width: number;
 }
 
@@ -91,8 +91,9 @@ export class WellAccumulator {
     w.cellCount += r.count;
     this.featuresOf(r);
     const row = this.row(w);
-    const values = w.values!.array;
-    const sums = w.sums!.array;
+    const values = this.valueSlabs.array(w.values!);
+    const sums = this.sumSlabs.array(w.sums!);
+    const s0 = w.sums!.start;
     if (r.count > 0) {
       w.areaSum += r.meanArea * r.count;
       w.areaWeight += r.count;
@@ -109,7 +110,7 @@ export class WellAccumulator {
     for (let k = 0; k < this.slotCount; k++) {
       const i = this.slots[k]!;
       const value = this.slotValues[k]!;
-      sums[i] = sums[i]! + value;
+      sums[s0 + i] = sums[s0 + i]! + value;
       values[row + i] = value;
     }
     w.ok += 1;
@@ -166,7 +167,7 @@ export class WellAccumulator {
     const featureMedians = recordOf(keys);
     for (const [i, column] of columns) {
       const name = this.names[i]!;
-      features[name] = w.sums!.array[i]! / column.length;
+      features[name] = this.sumSlabs.array(w.sums!)[w.sums!.start + i]! / column.length;
       featureMedians[name] = medianOfSorted(column)!;
     }
     // Area and intensities describe nuclei: over the well they are weighted by how many each field holds.
@@ -186,8 +187,9 @@ export class WellAccumulator {
   private column(w: WellState, i: number): number[] {
     const out: number[] = [];
     if (i >= w.width || !w.values) return out;
+    const values = this.valueSlabs.array(w.values);
     for (let r = 0; r < w.ok; r++) {
-      const v = w.values.array[r * w.width + i]!;
+      const v = values[w.values.start + r * w.width + i]!;
       if (!Number.isNaN(v)) out.push(v);
     }
     return out.sort((a, b) => a - b);
@@ -240,7 +242,7 @@ export class WellAccumulator {
    * later grows the matrix again.
    */
   private trim(w: WellState): void {
-    if (w.values) w.values = this.valueSlabs.shrink(w.values, w.ok * w.width);
+    if (w.values) this.valueSlabs.shrink(w.values, w.ok * w.width);
   }
 
   /** A summarised well's blocks go back (a slab is released once none of its wells is left). */
@@ -259,30 +261,35 @@ export class WellAccumulator {
     return c;
   }
 
-  /** Offset of a new NaN-filled row for the well's next successful field, widening or growing its matrix and sums. */
+  /** Index (in its slab) of a new NaN-filled row for the well's next successful field, growing its matrix and sums. */
   private row(w: WellState): number {
     const width = this.names.length;
     const needed = (w.ok + 1) * width;
     const old = w.values;
-    if (width !== w.width || !old || needed > old.array.length) {
-      const rows = Math.max(INITIAL_ROWS, w.ok + 1, width === w.width ? Math.ceil(w.ok * 1.5) : w.ok + 1);
-      const grown = this.valueSlabs.alloc(rows * width, Number.NaN);
-      if (old) {
-        for (let r = 0; r < w.ok; r++) grown.array.set(old.array.subarray(r * w.width, (r + 1) * w.width), r * width);
-        this.valueSlabs.free(old);
+    if (old && width === w.width && needed <= old.length) return old.start + w.ok * width;
+    const rows = Math.max(INITIAL_ROWS, w.ok + 1, width === w.width ? Math.ceil(w.ok * 1.5) : w.ok + 1);
+    const grown = this.valueSlabs.alloc(rows * width, Number.NaN);
+    if (old) {
+      const from = this.valueSlabs.array(old);
+      const to = this.valueSlabs.array(grown);
+      for (let r = 0; r < w.ok; r++) {
+        const at = old.start + r * w.width;
+        to.set(from.subarray(at, at + w.width), grown.start + r * width);
       }
-      w.values = grown;
-      if (width !== w.width) {
-        const sums = this.sumSlabs.alloc(width, 0);
-        if (w.sums) {
-          sums.array.set(w.sums.array);
-          this.sumSlabs.free(w.sums);
-        }
-        w.sums = sums;
-      }
-      w.width = width;
+      this.valueSlabs.free(old);
     }
-    return w.ok * width;
+    w.values = grown;
+    if (width !== w.width) {
+      const sums = this.sumSlabs.alloc(width, 0);
+      if (w.sums) {
+        const from = this.sumSlabs.array(w.sums);
+        this.sumSlabs.array(sums).set(from.subarray(w.sums.start, w.sums.start + w.sums.length), sums.start);
+        this.sumSlabs.free(w.sums);
+      }
+      w.sums = sums;
+    }
+    w.width = width;
+    return grown.start + w.ok * width;
   }
 }
 
