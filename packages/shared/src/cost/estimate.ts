@@ -21,7 +21,7 @@ export const DEFAULT_COST_DEPLOYMENT: CostDeployment = {
 };
 
 /**
- * V8 old-space limit of the Aggregate function (MB, --max-old-space-size). Its live heap is ~300 MB at 500,000
+ * V8 old-space limit of the Aggregate function (MB, --max-old-space-size). Its live heap is ~100 MB at 500,000
  * images (per-well state; docs/scale.md), but ~1 GB of result JSON streams through it, and left to size its heap
  * by the host V8 lets that garbage grow the process to 1.3 GB before collecting — past the function's 1024 MB.
  */

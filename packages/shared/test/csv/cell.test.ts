@@ -23,6 +23,30 @@ t.test('plain negative numbers stay numeric, whether numbers or text', async (t)
   t.equal(csvCell(12.5), '12.5');
 });
 
+t.test(
+  'a number is its String text (formatted without the number-string cache), non-finite ones as text',
+  async (t) => {
+    for (const v of [
+      0,
+      -0,
+      1,
+      123.4567,
+      0.1 + 0.2,
+      1e21,
+      1.5e-7,
+      -2.5e300,
+      Number.MAX_VALUE,
+      Number.MIN_VALUE,
+      2 ** 53,
+    ]) {
+      t.equal(csvCell(v), String(v), String(v));
+    }
+    t.equal(csvCell(Number.NaN), 'NaN');
+    t.equal(csvCell(Number.POSITIVE_INFINITY), 'Infinity');
+    t.equal(csvCell(Number.NEGATIVE_INFINITY), `'-Infinity`);
+  },
+);
+
 t.test('RFC 4180 quoting, empty for null and undefined, anything else as text', async (t) => {
   t.equal(csvCell('a, "b"'), '"a, ""b"""');
   t.equal(csvCell('line\nbreak'), '"line\nbreak"');

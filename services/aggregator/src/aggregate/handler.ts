@@ -20,7 +20,14 @@ import { createOutboxPublisher } from '../outbox/publisher.js';
 import { openMapResults } from '../results/result-writer.js';
 import { WellAccumulator } from '../stats/well-accumulator.js';
 import { analyzeAccumulated } from './analyze.js';
-import { clearResults, enqueueEvent, IMAGE_ROW_BATCH, insertImageRows, writeSummaries } from './store.js';
+import {
+  clearResults,
+  enqueueEvent,
+  IMAGE_ROW_BATCH,
+  insertImageRows,
+  insertWellRows,
+  writeSummaries,
+} from './store.js';
 
 const { jobs } = tables;
 
@@ -120,9 +127,10 @@ class JobTally {
 
 /**
  * The Map ended: ResultWriter files are read one at a time; each result feeds the per-well accumulator and a
- * bounded batch of image rows (IMAGE_ROW_BATCH) inserted at once. The wells, conditions, plate QC, dose-response,
- * the job's cost and the completion event's outbox row follow in the same transaction, so the event commits
- * with the results or not at all. Memory: one ResultWriter file, one row batch and the per-well state.
+ * bounded batch of image rows (IMAGE_ROW_BATCH) inserted at once. The wells (a plate at a time), conditions,
+ * plate QC, dose-response, the job's cost and the completion event's outbox row follow in the same transaction,
+ * so the event commits with the results or not at all. Memory: one ResultWriter file, two row batches and the
+ * per-well state, then one plate of well summaries and every well's feature means.
  */
 async function aggregateResults(
   deps: AggregateDeps,
@@ -170,7 +178,9 @@ async function aggregateResults(
     }
     await flush(batch);
     await writing;
-    const analysis = analyzeAccumulated(wells, plateMap);
+    const analysis = await analyzeAccumulated(wells, plateMap, (plateWells) =>
+      timed(() => insertWellRows(tx, job.id, plateWells)),
+    );
     const status = jobStatus(tally.total, tally.failed, job.toleratedFailurePercentage);
     const counts = {
       imagesTotal: tally.total,
@@ -197,7 +207,7 @@ async function aggregateResults(
       await tx.update(jobs).set({ cost }).where(eq(jobs.id, job.id));
       return enqueueEvent(tx, dedupeKey, detail);
     });
-    return { jobId: job.id, status, ...counts, wells: analysis.wells.length, sequence };
+    return { jobId: job.id, status, ...counts, wells: analysis.wellCount, sequence };
   });
   deps.onTimings?.({
     seconds: (performance.now() - started) / 1000,

@@ -4,7 +4,8 @@ import type { AnalysisJobEventDetail, ImageResult } from '@platescale/shared';
 import { ANALYSIS_EVENT_SOURCE, EVENT_TYPE_BY_STATUS } from '@platescale/shared';
 import { eq, getTableColumns, type SQLChunk, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { JobAnalysis } from './analyze.js';
+import type { WellSummary } from '../stats/wells.js';
+import type { StreamedAnalysis } from './analyze.js';
 
 const { conditionResults, doseResponseFits, imageResults, outbox, plateQc, wellResults } = tables;
 
@@ -61,13 +62,29 @@ export async function clearResults(tx: Tx, jobId: string): Promise<void> {
   }
 }
 
-/** The levels computed from the wells (the image rows were streamed in by insertImageRows). */
-export async function writeSummaries(tx: Tx, jobId: string, analysis: Omit<JobAnalysis, 'images'>): Promise<void> {
-  // One row per well (55,000 at 500,000 images): as JSON, which Postgres parses faster than drizzle binds them.
-  for (let i = 0; i < analysis.wells.length; i += IMAGE_ROW_BATCH) {
-    const rows = analysis.wells.slice(i, i + IMAGE_ROW_BATCH).map((w) => ({ ...w, jobId }));
-    await insertRecordset(tx, wellResults, rows);
+/** Well rows per statement: ~8 KB of JSON each, so a statement's parameter stays ~8 MB. */
+const WELL_ROW_BATCH = 1000;
+
+/**
+ * Inserts well rows (55,000 at 500,000 images, a plate at a time) as JSON, which Postgres parses faster than
+ * drizzle binds them.
+ */
+export async function insertWellRows(tx: Tx, jobId: string, wells: readonly WellSummary[]): Promise<void> {
+  for (let i = 0; i < wells.length; i += WELL_ROW_BATCH) {
+    await insertRecordset(
+      tx,
+      wellResults,
+      wells.slice(i, i + WELL_ROW_BATCH).map((w) => ({ ...w, jobId })),
+    );
   }
+}
+
+/** The levels above the wells (image rows were streamed in by insertImageRows, well rows by insertWellRows). */
+export async function writeSummaries(
+  tx: Tx,
+  jobId: string,
+  analysis: Omit<StreamedAnalysis, 'wellCount'>,
+): Promise<void> {
   await insertChunked(analysis.conditions, (c) => tx.insert(conditionResults).values(c.map((r) => ({ ...r, jobId }))));
   await insertChunked(analysis.plateQc, (c) => tx.insert(plateQc).values(c.map((r) => ({ ...r, jobId }))));
   await insertChunked(analysis.doseResponse, (c) =>

@@ -2,7 +2,7 @@ import jstat from 'jstat';
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { inverse, Matrix } from 'ml-matrix';
 import { mean } from './descriptive.js';
-import type { WellSummary } from './wells.js';
+import type { WellMeans } from './wells.js';
 
 /** params: [bottom, top, log10 EC50, hill]; response = bottom + (top − bottom) / (1 + 10^(hill·(log10 x − log10 EC50))). */
 type Params = [number, number, number, number];
@@ -239,8 +239,8 @@ export interface DoseResponseFit extends LogLogisticFit {
 }
 
 /** One fit per treatment (its sample wells with a positive dose) and feature. */
-export function fitDoseResponses(wells: WellSummary[]): DoseResponseFit[] {
-  const byTreatment = new Map<string, WellSummary[]>();
+export function fitDoseResponses(wells: WellMeans[]): DoseResponseFit[] {
+  const byTreatment = new Map<string, WellMeans[]>();
   for (const w of wells) {
     if (w.role !== 'sample' || w.treatment === null || w.dose === null || w.dose <= 0) continue;
     const group = byTreatment.get(w.treatment);

@@ -1,13 +1,13 @@
 import { mad, mean, median, sampleSd } from './descriptive.js';
 import { recordOf } from './records.js';
-import type { WellSummary } from './wells.js';
+import type { WellMeans, WellSummary } from './wells.js';
 
 /** MAD → σ for normally distributed data. */
 export const MAD_SCALE = 1.4826;
 
 /** Groups wells by a key, in order (a push per well: 145 plates × 384 wells must not copy a group per well). */
-function groupBy(wells: WellSummary[], keyOf: (w: WellSummary) => string | undefined): Map<string, WellSummary[]> {
-  const groups = new Map<string, WellSummary[]>();
+function groupBy<W>(wells: W[], keyOf: (w: W) => string | undefined): Map<string, W[]> {
+  const groups = new Map<string, W[]>();
   for (const w of wells) {
     const key = keyOf(w);
     if (key === undefined) continue;
@@ -20,9 +20,9 @@ function groupBy(wells: WellSummary[], keyOf: (w: WellSummary) => string | undef
 
 const byPlate = (wells: WellSummary[]) => groupBy(wells, (w) => w.plate);
 
-const featureNames = (wells: WellSummary[]) => [...new Set(wells.flatMap((w) => Object.keys(w.features)))].sort();
+const featureNames = (wells: WellMeans[]) => [...new Set(wells.flatMap((w) => Object.keys(w.features)))].sort();
 
-const valuesOf = (wells: WellSummary[], feature: string) =>
+const valuesOf = (wells: WellMeans[], feature: string) =>
   wells.flatMap((w) => (feature in w.features ? [w.features[feature]!] : []));
 
 /**
@@ -108,7 +108,7 @@ export interface ConditionStats {
 }
 
 /** Per condition (treatment × dose × unit, across plates) and feature: mean, SD and n over the wells. */
-export function conditionStats(wells: WellSummary[]): ConditionStats[] {
+export function conditionStats(wells: WellMeans[]): ConditionStats[] {
   const groups = groupBy(wells, (w) =>
     w.treatment === null || w.role === null ? undefined : JSON.stringify([w.treatment, w.dose ?? 0, w.unit ?? '']),
   );

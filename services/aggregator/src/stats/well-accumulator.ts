@@ -2,11 +2,14 @@ import type { ImageResult, ImageSummary } from '@platescale/shared';
 import { medianOfSorted } from './descriptive.js';
 import { AREA_FEATURE, COUNT_FEATURE, forEachImageFeature, intensityFeature } from './features.js';
 import { recordOf } from './records.js';
+import { type Block, Slabs } from './slabs.js';
 import { annotationOf, type PlateMapLookup, type WellSummary } from './wells.js';
 
 /** Column of the per-well value matrix that holds each field's median area (the features follow it). */
 const MEDIAN_AREA = 0;
 const INITIAL_ROWS = 16;
+/** Elements per slab of the per-well blocks (4 MB of float32, 8 MB of float64): ~2,500 wells of 9 fields. */
+const SLAB = 1 << 20;
 
 /** Mergeable state of one well: exact sums for every mean, and each field's values (float32) for the medians. */
 interface WellState {
@@ -18,13 +21,21 @@ interface WellState {
   cellCount: number;
   areaSum: number;
   areaWeight: number;
-  /** channel → [Σ intensity·count, Σ count] over the fields with nuclei and a finite intensity. */
-  intensity: Map<string, [number, number]>;
-  /** Σ and n of each feature (index = the accumulator's feature index), in arrival order: means are exact. */
-  sums: number[];
-  counts: number[];
-  /** One row per successful field, `width` columns (NaN = the field has no such value), for the medians only. */
-  values: Float32Array;
+  /**
+   * Σ intensity·count and Σ count of channel c (the accumulator's channel index) at 2c and 2c + 1, over the fields
+   * with nuclei and a finite intensity; holes for channels the well has none of.
+   */
+  intensity: number[];
+  /**
+   * Σ of each feature (index = the accumulator's feature index, `width` of them), in arrival order: means are
+   * exact. Its n is the number of fields with a value in the feature's column of `values`.
+   */
+  sums: Block | undefined;
+  /**
+   * One row per successful field, `width` columns (NaN = the field has no such value; a finite value stays
+   * non-NaN as float32), for the medians and the counts. Trimmed to its rows when the well's run of fields ends.
+   */
+  values: Block | undefined;
   width: number;
 }
 
@@ -40,6 +51,11 @@ export class WellAccumulator {
   private readonly featureIndex = new Map<string, number>();
   /** Feature names by index (index 0 is the median-area column). */
   private readonly names: string[] = ['\u0000medianArea'];
+  private readonly channelIndex = new Map<string, number>();
+  private readonly channels: string[] = [];
+  /** Every well's sums and matrix, as blocks of a few large arrays (slabs.ts). */
+  private readonly sumSlabs = new Slabs((n) => new Float64Array(n), SLAB);
+  private readonly valueSlabs = new Slabs((n) => new Float32Array(n), SLAB);
   /** The image being added: its feature indices and values (reused, so no object per image), and how many. */
   private readonly slots: number[] = [];
   private readonly slotValues: number[] = [];
@@ -63,7 +79,9 @@ export class WellAccumulator {
   }
 
   add(r: ImageResult): void {
-    const w = this.last?.plate === r.plate && this.last.well === r.well ? this.last : this.stateOf(r);
+    const last = this.last;
+    const w = last?.plate === r.plate && last.well === r.well ? last : this.stateOf(r);
+    if (last && last !== w) this.trim(last);
     this.last = w;
     w.fields += 1;
     if (!r.ok) {
@@ -73,6 +91,9 @@ export class WellAccumulator {
     w.cellCount += r.count;
     this.featuresOf(r);
     const row = this.row(w);
+    const values = this.valueSlabs.array(w.values!);
+    const sums = this.sumSlabs.array(w.sums!);
+    const s0 = w.sums!.start;
     if (r.count > 0) {
       w.areaSum += r.meanArea * r.count;
       w.areaWeight += r.count;
@@ -80,57 +101,74 @@ export class WellAccumulator {
       for (const channel in intensities) {
         const value = intensities[channel]!;
         if (!Number.isFinite(value)) continue;
-        const acc = w.intensity.get(channel) ?? [0, 0];
-        acc[0] += value * r.count;
-        acc[1] += r.count;
-        w.intensity.set(channel, acc);
+        const c = 2 * this.channelOf(channel);
+        w.intensity[c] = (w.intensity[c] ?? 0) + value * r.count;
+        w.intensity[c + 1] = (w.intensity[c + 1] ?? 0) + r.count;
       }
-      if (Number.isFinite(r.medianArea)) w.values[row + MEDIAN_AREA] = r.medianArea;
+      if (Number.isFinite(r.medianArea)) values[row + MEDIAN_AREA] = r.medianArea;
     }
     for (let k = 0; k < this.slotCount; k++) {
       const i = this.slots[k]!;
       const value = this.slotValues[k]!;
-      w.sums[i] = (w.sums[i] ?? 0) + value;
-      w.counts[i] = (w.counts[i] ?? 0) + 1;
-      w.values[row + i] = value;
+      sums[s0 + i] = sums[s0 + i]! + value;
+      values[row + i] = value;
     }
     w.ok += 1;
   }
 
   /**
-   * Every well's summary, annotated from the plate map, in plate/well order: what aggregateWells returns. Drains
-   * the accumulator: each well's state is released once summarised, so the field values and the summaries are
-   * never both held whole.
+   * Every well's summary, annotated from the plate map, in plate/well order (what aggregateWells returns), one
+   * plate at a time. Drains the accumulator: each well's state is released once summarised, and a plate's
+   * summaries are built only when the caller asks for the next plate, so it holds no more than one plate of them.
    */
-  summaries(plateMap: PlateMapLookup): WellSummary[] {
+  *plates(plateMap: PlateMapLookup): Generator<WellSummary[]> {
     const keys = [...this.wells.keys()].sort();
     // Feature indices in name order, once: every well lists its features in that order.
     const byName = this.names.map((_, i) => i).sort((a, b) => cmp(this.names[a]!, this.names[b]!));
     this.last = undefined;
-    return keys.map((key) => {
+    let plate: WellSummary[] = [];
+    for (const key of keys) {
       const w = this.wells.get(key)!;
       this.wells.delete(key);
-      const { plate, well, fields, fieldsFailed, cellCount } = w;
       const measures = this.measures(w, byName);
-      return { plate, well, fields, fieldsFailed, cellCount, ...measures, ...annotationOf(plateMap(plate, well)) };
-    });
+      this.release(w);
+      // Keys sort by plate first (`plate\0well`): a plate's wells are consecutive.
+      if (plate.length > 0 && plate[0]!.plate !== w.plate) {
+        yield plate;
+        plate = [];
+      }
+      const { well, fields, fieldsFailed, cellCount } = w;
+      plate.push({
+        plate: w.plate,
+        well,
+        fields,
+        fieldsFailed,
+        cellCount,
+        ...measures,
+        ...annotationOf(plateMap(w.plate, well)),
+      });
+    }
+    if (plate.length > 0) yield plate;
   }
 
   private measures(w: WellState, byName: number[]) {
     const meanArea = w.areaWeight > 0 ? w.areaSum / w.areaWeight : null;
     const meanIntensity: Record<string, number> = {};
-    for (const channel of [...w.intensity.keys()].sort()) {
-      const [sum, weight] = w.intensity.get(channel)!;
-      if (weight > 0) meanIntensity[channel] = sum / weight;
+    for (const channel of [...this.channels].sort()) {
+      const c = 2 * this.channelIndex.get(channel)!;
+      const weight = w.intensity[c + 1];
+      if (weight !== undefined && weight > 0) meanIntensity[channel] = w.intensity[c]! / weight;
     }
-    const present = byName.filter((i) => w.counts[i]);
-    const keys = present.map((i) => this.names[i]!);
+    const columns = byName
+      .map((i) => [i, this.column(w, i)] as const)
+      .filter(([i, c]) => i !== MEDIAN_AREA && c.length);
+    const keys = columns.map(([i]) => this.names[i]!);
     const features = recordOf(keys);
     const featureMedians = recordOf(keys);
-    for (const i of present) {
+    for (const [i, column] of columns) {
       const name = this.names[i]!;
-      features[name] = w.sums[i]! / w.counts[i]!;
-      featureMedians[name] = medianOfSorted(this.column(w, i))!;
+      features[name] = this.sumSlabs.array(w.sums!)[w.sums!.start + i]! / column.length;
+      featureMedians[name] = medianOfSorted(column)!;
     }
     // Area and intensities describe nuclei: over the well they are weighted by how many each field holds.
     if (meanArea !== null) features[AREA_FEATURE] = meanArea;
@@ -148,9 +186,10 @@ export class WellAccumulator {
   /** The well's values of feature `i` (fields without one left out), in ascending order. */
   private column(w: WellState, i: number): number[] {
     const out: number[] = [];
-    if (i >= w.width) return out;
+    if (i >= w.width || !w.values) return out;
+    const values = this.valueSlabs.array(w.values);
     for (let r = 0; r < w.ok; r++) {
-      const v = w.values[r * w.width + i]!;
+      const v = values[w.values.start + r * w.width + i]!;
       if (!Number.isNaN(v)) out.push(v);
     }
     return out.sort((a, b) => a - b);
@@ -170,10 +209,9 @@ export class WellAccumulator {
         cellCount: 0,
         areaSum: 0,
         areaWeight: 0,
-        intensity: new Map(),
-        sums: [],
-        counts: [],
-        values: new Float32Array(0),
+        intensity: [],
+        sums: undefined,
+        values: undefined,
         width: 0,
       };
       this.wells.set(key, w);
@@ -198,18 +236,60 @@ export class WellAccumulator {
     return i;
   }
 
-  /** Offset of a new NaN-filled row for the well's next successful field, widening or growing its matrix. */
+  /**
+   * Gives back a well's spare rows once its run of fields ended (fields of a well mostly arrive together, and its
+   * block is then the last one taken, so this is free): 9 fields would otherwise hold 16 rows. A field arriving
+   * later grows the matrix again.
+   */
+  private trim(w: WellState): void {
+    if (w.values) this.valueSlabs.shrink(w.values, w.ok * w.width);
+  }
+
+  /** A summarised well's blocks go back (a slab is released once none of its wells is left). */
+  private release(w: WellState): void {
+    if (w.values) this.valueSlabs.free(w.values);
+    if (w.sums) this.sumSlabs.free(w.sums);
+  }
+
+  private channelOf(channel: string): number {
+    let c = this.channelIndex.get(channel);
+    if (c === undefined) {
+      c = this.channels.length;
+      this.channels.push(channel);
+      this.channelIndex.set(channel, c);
+    }
+    return c;
+  }
+
+  /** Index (in its slab) of a new NaN-filled row for the well's next successful field, growing its matrix and sums. */
   private row(w: WellState): number {
     const width = this.names.length;
     const needed = (w.ok + 1) * width;
-    if (width !== w.width || needed > w.values.length) {
-      const rows = Math.max(INITIAL_ROWS, w.ok + 1, width === w.width ? Math.ceil(w.ok * 1.5) : w.ok + 1);
-      const grown = new Float32Array(rows * width).fill(Number.NaN);
-      for (let r = 0; r < w.ok; r++) grown.set(w.values.subarray(r * w.width, (r + 1) * w.width), r * width);
-      w.values = grown;
-      w.width = width;
+    const old = w.values;
+    if (old && width === w.width && needed <= old.length) return old.start + w.ok * width;
+    const rows = Math.max(INITIAL_ROWS, w.ok + 1, width === w.width ? Math.ceil(w.ok * 1.5) : w.ok + 1);
+    const grown = this.valueSlabs.alloc(rows * width, Number.NaN);
+    if (old) {
+      const from = this.valueSlabs.array(old);
+      const to = this.valueSlabs.array(grown);
+      for (let r = 0; r < w.ok; r++) {
+        const at = old.start + r * w.width;
+        to.set(from.subarray(at, at + w.width), grown.start + r * width);
+      }
+      this.valueSlabs.free(old);
     }
-    return w.ok * width;
+    w.values = grown;
+    if (width !== w.width) {
+      const sums = this.sumSlabs.alloc(width, 0);
+      if (w.sums) {
+        const from = this.sumSlabs.array(w.sums);
+        this.sumSlabs.array(sums).set(from.subarray(w.sums.start, w.sums.start + w.sums.length), sums.start);
+        this.sumSlabs.free(w.sums);
+      }
+      w.sums = sums;
+    }
+    w.width = width;
+    return grown.start + w.ok * width;
   }
 }
 

@@ -29,6 +29,9 @@ export interface WellSummary {
   robustZ: Record<string, number>;
 }
 
+/** What conditions and dose-response read of a well: its means and its plate-map annotation. */
+export type WellMeans = Pick<WellSummary, 'features' | 'treatment' | 'dose' | 'unit' | 'role'>;
+
 export type PlateMapLookup = (plate: string, well: string) => PlateMapEntry | undefined;
 
 /** A well's plate-map annotation (nulls where the map does not cover it) and its not-yet-computed robust z. */

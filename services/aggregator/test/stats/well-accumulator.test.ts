@@ -4,7 +4,7 @@ import { syntheticImageSummary } from '@platescale/synthetic';
 import t, { type Test } from 'tap';
 import { analyzeAccumulated, analyzeJob } from '../../src/aggregate/analyze.js';
 import { WellAccumulator } from '../../src/stats/well-accumulator.js';
-import { aggregateWells } from '../../src/stats/wells.js';
+import { aggregateWells, type WellSummary } from '../../src/stats/wells.js';
 import { syntheticPlateResults } from '../helpers/map-output.js';
 
 /** Float32 storage of the field values bounds a median's relative error by 2⁻²⁴ (documented in docs/scale.md). */
@@ -64,7 +64,13 @@ function sameWells(t: Test, streamed: Wells, expected: Wells): number {
 t.test('streamed wells equal aggregateWells: counts and means exactly, medians within 2⁻²⁴', async (t) => {
   const results = fullFeatureResults();
   const lookup = plateMapLookup([]);
-  const medians = sameWells(t, accumulate(results).summaries(lookup), aggregateWells(results, lookup));
+  const plates = [...accumulate(results).plates(lookup)];
+  t.same(
+    plates.map((wells) => [...new Set(wells.map((w) => w.plate))]),
+    [['P1'], ['P2']],
+    'one plate at a time',
+  );
+  const medians = sameWells(t, plates.flat(), aggregateWells(results, lookup));
   t.ok(medians > 48 * 40, 'every well carries the full feature set');
 });
 
@@ -72,8 +78,12 @@ t.test('the whole analysis from the accumulator matches analyzeJob on the same d
   const { images, plateMapRows } = syntheticPlateResults({ fields: 3 });
   const plateMap = plateMapRows.map((r) => ({ ...r, metadata: {} }));
   const old = analyzeJob(images, plateMap);
-  const streamed = analyzeAccumulated(accumulate(images), plateMap);
-  sameWells(t, streamed.wells, old.wells);
+  const written: WellSummary[] = [];
+  const streamed = await analyzeAccumulated(accumulate(images), plateMap, async (wells) => {
+    written.push(...wells);
+  });
+  t.equal(streamed.wellCount, old.wells.length);
+  sameWells(t, written, old.wells);
   // The levels above the wells use well means only: identical.
   t.same(streamed.conditions, old.conditions);
   t.same(streamed.plateQc, old.plateQc);
