@@ -2,6 +2,7 @@ import jstat from 'jstat';
 import { levenbergMarquardt } from 'ml-levenberg-marquardt';
 import { inverse, Matrix } from 'ml-matrix';
 import { mean } from './descriptive.js';
+import { WellMeansTable } from './well-means.js';
 import type { WellMeans } from './wells.js';
 
 /** params: [bottom, top, log10 EC50, hill]; response = bottom + (top − bottom) / (1 + 10^(hill·(log10 x − log10 EC50))). */
@@ -239,24 +240,25 @@ export interface DoseResponseFit extends LogLogisticFit {
 }
 
 /** One fit per treatment (its sample wells with a positive dose) and feature. */
-export function fitDoseResponses(wells: WellMeans[]): DoseResponseFit[] {
-  const byTreatment = new Map<string, WellMeans[]>();
-  for (const w of wells) {
+export function fitDoseResponses(wells: WellMeans[] | WellMeansTable): DoseResponseFit[] {
+  const table = WellMeansTable.of(wells);
+  const byTreatment = new Map<string, number[]>();
+  for (let i = 0; i < table.size; i++) {
+    const w = table.condition(i);
     if (w.role !== 'sample' || w.treatment === null || w.dose === null || w.dose <= 0) continue;
     const group = byTreatment.get(w.treatment);
-    if (group) group.push(w);
-    else byTreatment.set(w.treatment, [w]);
+    if (group) group.push(i);
+    else byTreatment.set(w.treatment, [i]);
   }
   const fits: DoseResponseFit[] = [];
   for (const [treatment, group] of [...byTreatment].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const features = [...new Set(group.flatMap((w) => Object.keys(w.features)))].sort();
-    for (const feature of features) {
+    for (const feature of table.featureNames(group)) {
       const points: DosePoint[] = [];
-      for (const w of group) {
-        const response = w.features[feature];
-        if (response !== undefined) points.push({ dose: w.dose!, response });
+      for (const i of group) {
+        const response = table.value(i, feature);
+        if (response !== undefined) points.push({ dose: table.condition(i).dose!, response });
       }
-      fits.push({ treatment, feature, unit: group[0]!.unit ?? '', ...fitLogLogistic(points) });
+      fits.push({ treatment, feature, unit: table.condition(group[0]!).unit ?? '', ...fitLogLogistic(points) });
     }
   }
   return fits;

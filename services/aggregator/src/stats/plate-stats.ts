@@ -1,5 +1,6 @@
 import { mad, mean, median, sampleSd } from './descriptive.js';
 import { recordOf } from './records.js';
+import { WellMeansTable } from './well-means.js';
 import type { WellMeans, WellSummary } from './wells.js';
 
 /** MAD → σ for normally distributed data. */
@@ -20,10 +21,19 @@ function groupBy<W>(wells: W[], keyOf: (w: W) => string | undefined): Map<string
 
 const byPlate = (wells: WellSummary[]) => groupBy(wells, (w) => w.plate);
 
-const featureNames = (wells: WellMeans[]) => [...new Set(wells.flatMap((w) => Object.keys(w.features)))].sort();
+/** Indices of the table's wells that `keep` selects. */
+const indicesOf = (table: WellMeansTable, keep: (i: number) => boolean = () => true) =>
+  Array.from({ length: table.size }, (_, i) => i).filter(keep);
 
-const valuesOf = (wells: WellMeans[], feature: string) =>
-  wells.flatMap((w) => (feature in w.features ? [w.features[feature]!] : []));
+/** The wells' means of `feature`, in order, leaving out the wells without one. */
+const valuesOf = (table: WellMeansTable, indices: number[], feature: string) =>
+  indices.flatMap((i) => {
+    const value = table.value(i, feature);
+    return value === undefined ? [] : [value];
+  });
+
+const withRole = (table: WellMeansTable, role: WellSummary['role']) =>
+  indicesOf(table, (i) => table.condition(i).role === role);
 
 /**
  * Robust z-score of every well and feature against its plate's negative controls:
@@ -31,10 +41,11 @@ const valuesOf = (wells: WellMeans[], feature: string) =>
  */
 export function addRobustZ(wells: WellSummary[]): void {
   for (const plateWells of byPlate(wells).values()) {
-    const negatives = plateWells.filter((w) => w.role === 'negative_control');
+    const table = WellMeansTable.of(plateWells);
+    const negatives = withRole(table, 'negative_control');
     const scales: { feature: string; center: number; spread: number }[] = [];
-    for (const feature of featureNames(plateWells)) {
-      const values = valuesOf(negatives, feature);
+    for (const feature of table.featureNames(indicesOf(table))) {
+      const values = valuesOf(table, negatives, feature);
       const center = median(values);
       const spread = mad(values);
       if (center !== null && spread !== null && spread !== 0) scales.push({ feature, center, spread });
@@ -74,11 +85,12 @@ export function zPrime(positive: readonly number[], negative: readonly number[])
 export function plateQc(wells: WellSummary[]): PlateQc[] {
   const rows: PlateQc[] = [];
   for (const [plate, plateWells] of byPlate(wells)) {
-    const negatives = plateWells.filter((w) => w.role === 'negative_control');
-    const positives = plateWells.filter((w) => w.role === 'positive_control');
-    for (const feature of featureNames(plateWells)) {
-      const n = valuesOf(negatives, feature);
-      const p = valuesOf(positives, feature);
+    const table = WellMeansTable.of(plateWells);
+    const negatives = withRole(table, 'negative_control');
+    const positives = withRole(table, 'positive_control');
+    for (const feature of table.featureNames(indicesOf(table))) {
+      const n = valuesOf(table, negatives, feature);
+      const p = valuesOf(table, positives, feature);
       rows.push({
         plate,
         feature,
@@ -108,15 +120,19 @@ export interface ConditionStats {
 }
 
 /** Per condition (treatment × dose × unit, across plates) and feature: mean, SD and n over the wells. */
-export function conditionStats(wells: WellMeans[]): ConditionStats[] {
-  const groups = groupBy(wells, (w) =>
-    w.treatment === null || w.role === null ? undefined : JSON.stringify([w.treatment, w.dose ?? 0, w.unit ?? '']),
-  );
+export function conditionStats(wells: WellMeans[] | WellMeansTable): ConditionStats[] {
+  const table = WellMeansTable.of(wells);
+  const groups = groupBy(indicesOf(table), (i) => {
+    const w = table.condition(i);
+    return w.treatment === null || w.role === null
+      ? undefined
+      : JSON.stringify([w.treatment, w.dose ?? 0, w.unit ?? '']);
+  });
   const rows: ConditionStats[] = [];
   for (const group of groups.values()) {
-    const first = group[0]!;
-    for (const feature of featureNames(group)) {
-      const values = valuesOf(group, feature);
+    const first = table.condition(group[0]!);
+    for (const feature of table.featureNames(group)) {
+      const values = valuesOf(table, group, feature);
       rows.push({
         treatment: first.treatment!,
         dose: first.dose ?? 0,
