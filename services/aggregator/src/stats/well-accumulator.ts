@@ -227,13 +227,7 @@ export class WellAccumulator {
   }
 
   private indexOf(name: string): number {
-    let i = this.featureIndex.get(name);
-    if (i === undefined) {
-      i = this.names.length;
-      this.names.push(name);
-      this.featureIndex.set(name, i);
-    }
-    return i;
+    return intern(this.names, this.featureIndex, name);
   }
 
   /**
@@ -252,13 +246,7 @@ export class WellAccumulator {
   }
 
   private channelOf(channel: string): number {
-    let c = this.channelIndex.get(channel);
-    if (c === undefined) {
-      c = this.channels.length;
-      this.channels.push(channel);
-      this.channelIndex.set(channel, c);
-    }
-    return c;
+    return intern(this.channels, this.channelIndex, channel);
   }
 
   /** Index (in its slab) of a new NaN-filled row for the well's next successful field, growing its matrix and sums. */
@@ -294,3 +282,14 @@ export class WellAccumulator {
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The index of `name` in `list`, appended (and indexed) when new. */
+function intern(list: string[], index: Map<string, number>, name: string): number {
+  let i = index.get(name);
+  if (i === undefined) {
+    i = list.length;
+    list.push(name);
+    index.set(name, i);
+  }
+  return i;
+}
