@@ -230,11 +230,12 @@ interface ClassPass {
   boundary: Float32Array;
 }
 
-/** What diameterByClasses and segmentByClasses share: instance options, one pass, and the nuclei a pass finds. */
+/** What diameterByClasses and segmentByClasses share: the planes read, instance options, a pass, and its nuclei. */
 function classPasses(model: SegmentationModel, options: SegmentOptions) {
   const working = model.diameter!;
   const classes = model.classes!;
-  const at = (name: string) => classes.indexOf(name);
+  /** The output planes a pass reads: interior, boundary. */
+  const keep = [classes.indexOf('interior'), classes.indexOf('boundary')];
   const instanceOptions = (diameter: number) => ({
     diameter,
     minAreaFraction: options.minAreaFraction,
@@ -252,7 +253,7 @@ function classPasses(model: SegmentationModel, options: SegmentOptions) {
       image.height,
       diameter / options.workingScale,
       options.tileSize,
-      [at('interior'), at('boundary')],
+      keep,
     );
     return { size, interior: planes[0]!, boundary: planes[1]! };
   };
@@ -267,7 +268,7 @@ function classPasses(model: SegmentationModel, options: SegmentOptions) {
     });
     return { count, diameter: (medianObjectDiameter(labels, count) * diameter) / scaled };
   };
-  return { instanceOptions, run, measure };
+  return { keep, instanceOptions, run, measure };
 }
 
 /**
@@ -280,9 +281,9 @@ async function diameterByClasses(
   model: SegmentationModel,
   image: Window,
   options: SegmentOptions,
+  { run, measure } = classPasses(model, options),
 ): Promise<{ diameter: number; source: DiameterSource; pass?: ClassPass }> {
   if (options.objectDiameter !== undefined) return { diameter: options.objectDiameter, source: 'given' };
-  const { run, measure } = classPasses(model, options);
   const working = model.diameter!;
   const { inputs, width, height } = image;
   const estimate = estimateDiameter(inputs[0]!, width, height).diameter;
@@ -333,6 +334,7 @@ async function classCodes(
   pass: ClassPass | undefined,
   diameter: number,
   options: SegmentOptions,
+  keep: readonly number[],
 ): Promise<Uint16Array> {
   const { inputs, width, height } = image;
   if (pass) {
@@ -344,7 +346,6 @@ async function classCodes(
   }
   const { size, rows } = workingScale(model, inputs, width, height, diameter / options.workingScale);
   const writer = classCodeWriter(size, width, height, options.seedProbability);
-  const keep = [model.classes!.indexOf('interior'), model.classes!.indexOf('boundary')];
   await predictStrips(model, rows, size.width, size.height, options.tileSize, keep, ([interior, boundary], _, n) => {
     const i = planeRows(interior!, size.width);
     const b = planeRows(boundary!, size.width);
@@ -366,12 +367,13 @@ async function segmentByClasses(
   options: SegmentOptions,
 ): Promise<{ labels: Int32Array; count: number; diameter: number; source: DiameterSource }> {
   const image = { inputs, width, height };
-  const chosen = await diameterByClasses(model, image, options);
+  const passes = classPasses(model, options);
+  const chosen = await diameterByClasses(model, image, options, passes);
   const { diameter, source } = chosen;
-  const codes = await classCodes(model, image, chosen.pass, diameter, options);
+  const codes = await classCodes(model, image, chosen.pass, diameter, options, passes.keep);
   // The working-scale planes of a whole-image check pass are garbage from here on.
   chosen.pass = undefined;
-  const found = instancesFromCodes(codes, width, height, classPasses(model, options).instanceOptions(diameter));
+  const found = instancesFromCodes(codes, width, height, passes.instanceOptions(diameter));
   return { ...found, diameter, source };
 }
 
