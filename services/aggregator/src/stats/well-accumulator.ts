@@ -1,6 +1,7 @@
 import type { ImageResult, ImageSummary } from '@platescale/shared';
 import { medianOfSorted } from './descriptive.js';
 import { AREA_FEATURE, COUNT_FEATURE, forEachImageFeature, intensityFeature } from './features.js';
+import { Interned } from './interned.js';
 import { recordOf } from './records.js';
 import { type Block, Slabs } from './slabs.js';
 import { annotationOf, type PlateMapLookup, type WellSummary } from './wells.js';
@@ -48,11 +49,9 @@ interface WellState {
  */
 export class WellAccumulator {
   private readonly wells = new Map<string, WellState>();
-  private readonly featureIndex = new Map<string, number>();
   /** Feature names by index (index 0 is the median-area column). */
-  private readonly names: string[] = ['\u0000medianArea'];
-  private readonly channelIndex = new Map<string, number>();
-  private readonly channels: string[] = [];
+  private readonly names = new Interned<string>([['\u0000medianArea', '\u0000medianArea']]);
+  private readonly channels = new Interned<string>();
   /** Every well's sums and matrix, as blocks of a few large arrays (slabs.ts). */
   private readonly sumSlabs = new Slabs((n) => new Float64Array(n), SLAB);
   private readonly valueSlabs = new Slabs((n) => new Float32Array(n), SLAB);
@@ -124,7 +123,7 @@ export class WellAccumulator {
   *plates(plateMap: PlateMapLookup): Generator<WellSummary[]> {
     const keys = [...this.wells.keys()].sort();
     // Feature indices in name order, once: every well lists its features in that order.
-    const byName = this.names.map((_, i) => i).sort((a, b) => cmp(this.names[a]!, this.names[b]!));
+    const byName = inNameOrder(this.names.values);
     this.last = undefined;
     let plate: WellSummary[] = [];
     for (const key of keys) {
@@ -154,19 +153,20 @@ export class WellAccumulator {
   private measures(w: WellState, byName: number[]) {
     const meanArea = w.areaWeight > 0 ? w.areaSum / w.areaWeight : null;
     const meanIntensity: Record<string, number> = {};
-    for (const channel of [...this.channels].sort()) {
-      const c = 2 * this.channelIndex.get(channel)!;
+    for (const index of inNameOrder(this.channels.values)) {
+      const channel = this.channels.values[index]!;
+      const c = 2 * index;
       const weight = w.intensity[c + 1];
       if (weight !== undefined && weight > 0) meanIntensity[channel] = w.intensity[c]! / weight;
     }
     const columns = byName
       .map((i) => [i, this.column(w, i)] as const)
       .filter(([i, c]) => i !== MEDIAN_AREA && c.length);
-    const keys = columns.map(([i]) => this.names[i]!);
+    const keys = columns.map(([i]) => this.names.values[i]!);
     const features = recordOf(keys);
     const featureMedians = recordOf(keys);
     for (const [i, column] of columns) {
-      const name = this.names[i]!;
+      const name = this.names.values[i]!;
       features[name] = this.sumSlabs.array(w.sums!)[w.sums!.start + i]! / column.length;
       featureMedians[name] = medianOfSorted(column)!;
     }
@@ -227,7 +227,7 @@ export class WellAccumulator {
   }
 
   private indexOf(name: string): number {
-    return intern(this.names, this.featureIndex, name);
+    return this.names.indexOf(name, () => name);
   }
 
   /**
@@ -246,12 +246,12 @@ export class WellAccumulator {
   }
 
   private channelOf(channel: string): number {
-    return intern(this.channels, this.channelIndex, channel);
+    return this.channels.indexOf(channel, () => channel);
   }
 
   /** Index (in its slab) of a new NaN-filled row for the well's next successful field, growing its matrix and sums. */
   private row(w: WellState): number {
-    const width = this.names.length;
+    const width = this.names.values.length;
     const needed = (w.ok + 1) * width;
     const old = w.values;
     if (old && width === w.width && needed <= old.length) return old.start + w.ok * width;
@@ -283,13 +283,5 @@ export class WellAccumulator {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The index of `name` in `list`, appended (and indexed) when new. */
-function intern(list: string[], index: Map<string, number>, name: string): number {
-  let i = index.get(name);
-  if (i === undefined) {
-    i = list.length;
-    list.push(name);
-    index.set(name, i);
-  }
-  return i;
-}
+/** The indices of `names`, in the names' order. */
+const inNameOrder = (names: readonly string[]) => names.map((_, i) => i).sort((a, b) => cmp(names[a]!, names[b]!));

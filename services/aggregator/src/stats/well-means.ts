@@ -1,3 +1,4 @@
+import { Interned } from './interned.js';
 import type { WellMeans } from './wells.js';
 
 /** A well's plate-map annotation as conditions and dose-response read it: one object per distinct annotation. */
@@ -21,10 +22,8 @@ interface NameList {
  * feature names and their annotation (there are few distinct ones), so a well's means read exactly as its record.
  */
 export class WellMeansTable {
-  private readonly lists: NameList[] = [];
-  private readonly listIds = new Map<string, number>();
-  private readonly conditions: Condition[] = [];
-  private readonly conditionIds = new Map<string, number>();
+  private readonly lists = new Interned<NameList>();
+  private readonly conditions = new Interned<Condition>();
   private readonly chunks: Float64Array[] = [];
   private top = 0;
   private meta = new Int32Array(META * 64);
@@ -64,12 +63,12 @@ export class WellMeansTable {
 
   /** Well `i`'s annotation (shared with every well annotated alike). */
   condition(i: number): Condition {
-    return this.conditions[this.meta[META * i + 1]!]!;
+    return this.conditions.values[this.meta[META * i + 1]!]!;
   }
 
   /** Well `i`'s feature names, in its record's order (an array shared with every well that has the same). */
   names(i: number): readonly string[] {
-    return this.lists[this.meta[META * i]!]!.names;
+    return this.lists.values[this.meta[META * i]!]!.names;
   }
 
   /** Every feature of the wells at `indices`, sorted (wells share name lists, so each list is read once). */
@@ -80,7 +79,7 @@ export class WellMeansTable {
   /** Well `i`'s mean of `feature`, undefined if it has none. */
   value(i: number, feature: string): number | undefined {
     const at = META * i;
-    const k = this.lists[this.meta[at]!]!.position.get(feature);
+    const k = this.lists.values[this.meta[at]!]!.position.get(feature);
     return k === undefined ? undefined : this.chunks[this.meta[at + 2]!]![this.meta[at + 3]! + k];
   }
 
@@ -95,26 +94,17 @@ export class WellMeansTable {
   }
 
   private listOf(names: string[]): number {
-    const key = names.join('\u0000');
-    let id = this.listIds.get(key);
-    if (id === undefined) {
-      id = this.lists.length;
-      this.lists.push({ names, position: new Map(names.map((n, k) => [n, k])) });
-      this.listIds.set(key, id);
-    }
-    return id;
+    return this.lists.indexOf(names.join('\u0000'), () => ({ names, position: new Map(names.map((n, k) => [n, k])) }));
   }
 
   private conditionOf({ treatment, dose, unit, role }: WellMeans): number {
     // The dose as a string that tells null, NaN and −0 apart: wells share an annotation only if it is the same.
     const doseKey = dose === null ? null : Object.is(dose, -0) ? '-0' : String(dose);
-    const key = JSON.stringify([treatment, doseKey, unit, role]);
-    let id = this.conditionIds.get(key);
-    if (id === undefined) {
-      id = this.conditions.length;
-      this.conditions.push({ treatment, dose, unit, role });
-      this.conditionIds.set(key, id);
-    }
-    return id;
+    return this.conditions.indexOf(JSON.stringify([treatment, doseKey, unit, role]), () => ({
+      treatment,
+      dose,
+      unit,
+      role,
+    }));
   }
 }
