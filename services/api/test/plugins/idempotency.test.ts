@@ -5,6 +5,9 @@ const { app, auth, fake, keyFor, database } = await build(t);
 const headers = { authorization: auth };
 await app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: EXPERIMENT });
 const job = { experimentId: 'AS_09125', segmentationChannel: 'DNA', batchSize: 4 };
+/** POST /v1/jobs of `job` under an Idempotency-Key. */
+const postJob = (key: string) =>
+  app.inject({ method: 'POST', url: '/v1/jobs', headers: { ...headers, 'idempotency-key': key }, payload: job });
 
 t.test('a retry with the same key and body replays the original response; a different body is 422', async (t) => {
   const first = await app.inject({
@@ -82,13 +85,7 @@ t.test('refusals are not kept: a retry after creating the missing experiment run
 t.test('a key whose first request never answered: 409 while it may still run, taken over once abandoned', async (t) => {
   const { tables } = await import('@platescale/db');
   const { eq } = await import('drizzle-orm');
-  const send = () =>
-    app.inject({
-      method: 'POST',
-      url: '/v1/jobs',
-      headers: { ...headers, 'idempotency-key': 'k-stuck' },
-      payload: job,
-    });
+  const send = () => postJob('k-stuck');
   const first = await send();
   // As if the process had died before answering: the record has no response.
   const row = eq(tables.idempotencyKeys.key, 'k-stuck');
@@ -117,13 +114,7 @@ t.test(
       'CREATE TRIGGER refuse_execution BEFORE UPDATE OF execution_arn ON jobs FOR EACH ROW EXECUTE FUNCTION refuse_execution()',
     );
     t.teardown(() => database.db.execute('DROP TRIGGER refuse_execution ON jobs'));
-    const send = () =>
-      app.inject({
-        method: 'POST',
-        url: '/v1/jobs',
-        headers: { ...headers, 'idempotency-key': 'k-started' },
-        payload: job,
-      });
+    const send = () => postJob('k-started');
     const starts = fake.started.length;
     const first = await send();
     t.equal(first.statusCode, 202, first.body);
