@@ -11,7 +11,8 @@
  * BENCH_SCALE_CPU_PROF=DIR writes a V8 CPU profile of the aggregator process there (node --cpu-prof).
  *
  * Prints { images, wallSeconds, listSeconds, mapSeconds, aggregateSeconds, aggregatePeakRssMb, dbWriteSeconds,
- * resultsFirstPageMs, csvStreamPeakRssMb }; RSS figures are the peak RSS (VmHWM) of the process doing that stage.
+ * resultsFirstPageMs, csvStreamPeakRssMb, scatteredWells }; RSS figures are the peak RSS (VmHWM) of the process
+ * doing that stage; scatteredWells counts the wells whose medians the aggregator took in a second pass.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -81,7 +82,7 @@ const space: KeySpace = {
 
 /** Wall-clock marks of the stages, from the handlers the engine invokes. */
 const marks: Record<string, number> = {};
-let aggregate: { seconds: number; dbWriteSeconds: number; peakRssMb: number } | undefined;
+let aggregate: { seconds: number; dbWriteSeconds: number; scatteredWells: number; peakRssMb: number } | undefined;
 
 /** Runs one Aggregate invocation in a fresh process; its completion events come back to this process's bus. */
 function aggregateInProcess(input: AggregateInput, publish: (events: EventToPublish[]) => Promise<unknown>) {
@@ -101,7 +102,7 @@ function aggregateInProcess(input: AggregateInput, publish: (events: EventToPubl
       if (m.type === 'ready') child.send(input);
       else if (m.type === 'events') void publish(m.events as EventToPublish[]);
       else if (m.type === 'done') {
-        const timings = m.timings as { seconds: number; dbWriteSeconds: number } | undefined;
+        const timings = m.timings as { seconds: number; dbWriteSeconds: number; scatteredWells: number } | undefined;
         if (timings) aggregate = { ...timings, peakRssMb: m.peakRssMb as number };
         resolve(m.output);
       } else if (m.type === 'error') reject(Object.assign(new Error(String(m.message)), { name: String(m.name) }));
@@ -189,6 +190,7 @@ try {
     dbWriteSeconds: r(aggregate.dbWriteSeconds),
     resultsFirstPageMs: r(results.firstPageMs),
     csvStreamPeakRssMb: results.csvPeakRssMb,
+    scatteredWells: aggregate.scatteredWells,
   };
 } finally {
   if (!report) await runtime.close().catch(() => undefined);

@@ -26,10 +26,14 @@ import {
   IMAGE_ROW_BATCH,
   insertImageRows,
   insertWellRows,
+  readWellFields,
   writeSummaries,
 } from './store.js';
 
 const { jobs } = tables;
+
+/** Scattered wells read back per statement: ~10 fields of ~2 KB each, so ~10 MB of rows. */
+const RECOUNT_WELLS = 500;
 
 export interface AggregateDeps {
   db: Db;
@@ -85,6 +89,8 @@ export interface AggregateTimings {
   dbWriteSeconds: number;
   images: number;
   wells: number;
+  /** Wells whose fields came in more than one run, so their medians were taken from their stored rows. */
+  scatteredWells: number;
 }
 
 /** Counts, the first failures and the usage figures of a job, gathered while its results stream past. */
@@ -152,6 +158,7 @@ async function aggregateResults(
   const plateMap = await loadPlateMap(deps.db, job);
   const tally = new JobTally();
   const wells = new WellAccumulator();
+  let scatteredWells = 0;
   const dedupeKey = `${job.id}:results:${input.mapRunArn ?? stream.mapRunArn ?? input.resultWriterDetails.Key}`;
   const result = await deps.db.transaction(async (tx) => {
     await timed(() => clearResults(tx, job.id));
@@ -178,6 +185,13 @@ async function aggregateResults(
     }
     await flush(batch);
     await writing;
+    // Wells whose fields came in several runs take their medians from a second pass over their stored rows.
+    const scattered = wells.scattered();
+    for (let i = 0; i < scattered.length; i += RECOUNT_WELLS) {
+      const some = scattered.slice(i, i + RECOUNT_WELLS);
+      wells.recount(await timed(() => readWellFields(tx, job.id, some)));
+    }
+    scatteredWells = scattered.length;
     const analysis = await analyzeAccumulated(wells, plateMap, (plateWells) =>
       timed(() => insertWellRows(tx, job.id, plateWells)),
     );
@@ -214,6 +228,7 @@ async function aggregateResults(
     dbWriteSeconds: dbMs / 1000,
     images: result.imagesTotal,
     wells: result.wells,
+    scatteredWells,
   });
   return result;
 }

@@ -4,6 +4,7 @@ import type { AnalysisJobEventDetail, ImageResult } from '@platescale/shared';
 import { ANALYSIS_EVENT_SOURCE, EVENT_TYPE_BY_STATUS } from '@platescale/shared';
 import { eq, getTableColumns, type SQLChunk, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import type { WellField } from '../stats/well-accumulator.js';
 import type { WellSummary } from '../stats/wells.js';
 import type { StreamedAnalysis } from './analyze.js';
 
@@ -38,6 +39,29 @@ export async function insertImageRows(tx: Tx, jobId: string, results: readonly I
       count int, "meanArea" float8, "medianArea" float8, "meanIntensity" jsonb, features jsonb,
       "objectDiameter" float8, "diameterSource" text, "objectsKey" text, "maskKey" text, seconds float8,
       error jsonb)`);
+}
+
+/**
+ * The successful fields of the given wells, read back from the image rows written so far in this transaction,
+ * each well's together (for WellAccumulator.recount). Numbers come back as they went in: JSON and float8 text
+ * both print the shortest decimal that reads back as the same double.
+ */
+export async function readWellFields(
+  tx: Tx,
+  jobId: string,
+  wells: readonly { plate: string; well: string }[],
+): Promise<WellField[]> {
+  if (wells.length === 0) return [];
+  const result: unknown = await tx.execute(sql`
+    SELECT plate, well, cell_count AS count, mean_area AS "meanArea", median_area AS "medianArea",
+      mean_intensity AS "meanIntensity", features
+    FROM ${imageResults}
+    WHERE job_id = ${jobId} AND ok
+      AND (plate, well) IN (SELECT plate, well FROM jsonb_to_recordset(${JSON.stringify(wells)}::jsonb)
+        AS x(plate text, well text))
+    ORDER BY plate, well, field`);
+  // node-postgres and PGlite both answer { rows }.
+  return (result as { rows: WellField[] }).rows;
 }
 
 /**

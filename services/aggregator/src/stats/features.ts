@@ -17,12 +17,20 @@ export function intensityFeature(channel: string): string {
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** What per-image features are read from: an image's summary, or its row read back from the results. */
+export interface FieldValues {
+  count: number;
+  meanArea: number | null;
+  meanIntensity?: Record<string, number> | null;
+  features?: Record<string, number> | null;
+}
+
 /**
  * Calls `visit` with each per-image feature of one segmented image set, in order; a name may come twice (a
  * segmenter feature named like a built-in one), and the first value is the image's. An image without nuclei
  * has no area or intensity. Streams use this without building an object per image.
  */
-export function forEachImageFeature(image: ImageSummary, visit: (name: string, value: number) => void): void {
+export function forEachImageFeature(image: FieldValues, visit: (name: string, value: number) => void): void {
   visit(COUNT_FEATURE, image.count);
   if (image.count > 0 && finite(image.meanArea)) visit(AREA_FEATURE, image.meanArea);
   if (image.count > 0) {

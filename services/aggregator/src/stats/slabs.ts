@@ -10,8 +10,8 @@ export interface Block {
 /**
  * Many small float arrays as views of a few large ones. 55,000 wells each with a typed array of its own cost
  * ~1.4 KB of RSS per well beyond the 2 KB of values (buffer object, backing store, malloc slack); a block of a
- * slab costs three numbers. Blocks are taken from the end of the last slab, so the block being filled is the last one and
- * shrinking it is free; a block freed elsewhere is not reused, but a slab is released once it holds no live block.
+ * slab costs three numbers. Blocks are taken from the end of the last slab; a freed block's space is not reused, but
+ * a slab is released once it holds no live block.
  */
 export class Slabs<T extends Floats> {
   private readonly slabs: (T | undefined)[] = [];
@@ -45,13 +45,6 @@ export class Slabs<T extends Floats> {
   /** The array holding the block (index it from block.start). */
   array(block: Block): T {
     return this.slabs[block.slab]!;
-  }
-
-  /** Keeps the block's first `length` elements; the rest goes back to the slab if the block is the last one taken. */
-  shrink(block: Block, length: number): void {
-    if (block.slab === this.slabs.length - 1 && block.start + block.length === this.top)
-      this.top = block.start + length;
-    block.length = length;
   }
 
   /** The block is no longer used: its slab is released once none of its blocks is (the last one stays in use). */

@@ -1,18 +1,17 @@
-import type { ImageResult, ImageSummary } from '@platescale/shared';
+import type { ImageResult } from '@platescale/shared';
 import { medianOfSorted } from './descriptive.js';
-import { AREA_FEATURE, COUNT_FEATURE, forEachImageFeature, intensityFeature } from './features.js';
+import { AREA_FEATURE, COUNT_FEATURE, type FieldValues, forEachImageFeature, intensityFeature } from './features.js';
 import { Interned } from './interned.js';
 import { recordOf } from './records.js';
 import { type Block, Slabs } from './slabs.js';
 import { annotationOf, type PlateMapLookup, type WellSummary } from './wells.js';
 
-/** Column of the per-well value matrix that holds each field's median area (the features follow it). */
+/** Feature index of each field's median area (features proper follow it); it has a median and no mean. */
 const MEDIAN_AREA = 0;
-const INITIAL_ROWS = 16;
-/** Elements per slab of the per-well blocks (4 MB of float32, 8 MB of float64): ~2,500 wells of 9 fields. */
+/** Elements per slab of the per-well blocks (8 MB of float64): ~7,000 wells of 47 features. */
 const SLAB = 1 << 20;
 
-/** Mergeable state of one well: exact sums for every mean, and each field's values (float32) for the medians. */
+/** A well that is neither being filled nor summarised has no field values: only sums, counts and medians. */
 interface WellState {
   plate: string;
   well: string;
@@ -28,38 +27,50 @@ interface WellState {
    */
   intensity: number[];
   /**
-   * Σ of each feature (index = the accumulator's feature index, `width` of them), in arrival order: means are
-   * exact. Its n is the number of fields with a value in the feature's column of `values`.
+   * Three rows of `width` (index = the accumulator's feature index): Σ of each feature in arrival order (means are
+   * exact), n (the fields with a value), and the median over those fields (NaN: none, or not known yet).
    */
-  sums: Block | undefined;
-  /**
-   * One row per successful field, `width` columns (NaN = the field has no such value; a finite value stays
-   * non-NaN as float32), for the medians and the counts. Trimmed to its rows when the well's run of fields ends.
-   */
-  values: Block | undefined;
+  stats: Block | undefined;
   width: number;
+  /** A run of the well's fields ended (its medians were taken then). */
+  closed: boolean;
+  /** Its fields came in more than one run: the medians need every field again (`recount`). */
+  scattered: boolean;
+}
+
+/** The fields of one well: an ImageResult, or an image row read back from the results. */
+export interface WellField extends FieldValues {
+  plate: string;
+  well: string;
+  medianArea: number | null;
 }
 
 /**
  * Per-well results from a stream of per-image results, without holding the images: counts, sums and weighted
- * sums are exact (every mean is computed as analyzeJob computes it, in the same order); medians over a well's
- * fields come from that well's field values stored as float32, so a median differs from the float64 one by at
- * most a relative 2⁻²⁴ (float32 rounding; order is preserved by rounding, so the same field is picked). Memory
- * is the per-well state: a few numbers per feature plus 4 bytes per field and feature.
+ * sums are exact (every mean is computed as analyzeJob computes it, in the same order). A well's fields mostly
+ * arrive together: the field values of the run being read are kept (float64), and when the stream moves on its
+ * medians are taken, exactly, and the values dropped. A well whose fields come in several runs (another file, or
+ * another child's batch) is `scattered`: its medians are taken from all its fields read back (`recount`). Memory
+ * is the per-well state, three numbers per feature, whatever the number of fields.
  */
 export class WellAccumulator {
   private readonly wells = new Map<string, WellState>();
   /** Feature names by index (index 0 is the median-area column). */
   private readonly names = new Interned<string>([['\u0000medianArea', '\u0000medianArea']]);
   private readonly channels = new Interned<string>();
-  /** Every well's sums and matrix, as blocks of a few large arrays (slabs.ts). */
-  private readonly sumSlabs = new Slabs((n) => new Float64Array(n), SLAB);
-  private readonly valueSlabs = new Slabs((n) => new Float32Array(n), SLAB);
+  /** Every well's stats, as blocks of a few large arrays (slabs.ts). */
+  private readonly statSlabs = new Slabs((n) => new Float64Array(n), SLAB);
+  /** The field values of the run being read: `runRows` rows of `runWidth` (NaN = the field has none). */
+  private run = new Float64Array(0);
+  private runRows = 0;
+  private runWidth = 0;
+  /** One feature's values of the run, sorted for its median (reused). */
+  private readonly column: number[] = [];
   /** The image being added: its feature indices and values (reused, so no object per image), and how many. */
   private readonly slots: number[] = [];
   private readonly slotValues: number[] = [];
   private slotCount = 0;
-  /** The well of the previous image: a well's fields mostly arrive together. */
+  /** The well of the run being read. */
   private last: WellState | undefined;
   /** Per feature index, the number of the image that last gave it a value: an image's first value wins. */
   private readonly givenBy: number[] = [];
@@ -78,21 +89,18 @@ export class WellAccumulator {
   }
 
   add(r: ImageResult): void {
-    const last = this.last;
-    const w = last?.plate === r.plate && last.well === r.well ? last : this.stateOf(r);
-    if (last && last !== w) this.trim(last);
-    this.last = w;
+    const w = this.enter(r);
     w.fields += 1;
     if (!r.ok) {
       w.fieldsFailed += 1;
       return;
     }
     w.cellCount += r.count;
-    this.featuresOf(r);
-    const row = this.row(w);
-    const values = this.valueSlabs.array(w.values!);
-    const sums = this.sumSlabs.array(w.sums!);
-    const s0 = w.sums!.start;
+    this.pushRow(r);
+    this.widen(w);
+    const stats = this.statSlabs.array(w.stats!);
+    const s0 = w.stats!.start;
+    const n0 = s0 + w.width;
     if (r.count > 0) {
       w.areaSum += r.meanArea * r.count;
       w.areaWeight += r.count;
@@ -104,15 +112,43 @@ export class WellAccumulator {
         w.intensity[c] = (w.intensity[c] ?? 0) + value * r.count;
         w.intensity[c + 1] = (w.intensity[c + 1] ?? 0) + r.count;
       }
-      if (Number.isFinite(r.medianArea)) values[row + MEDIAN_AREA] = r.medianArea;
     }
     for (let k = 0; k < this.slotCount; k++) {
       const i = this.slots[k]!;
-      const value = this.slotValues[k]!;
-      sums[s0 + i] = sums[s0 + i]! + value;
-      values[row + i] = value;
+      stats[s0 + i] = stats[s0 + i]! + this.slotValues[k]!;
+      stats[n0 + i] = stats[n0 + i]! + 1;
     }
     w.ok += 1;
+  }
+
+  /** The wells whose fields did not arrive together (ends the stream's last run). */
+  scattered(): { plate: string; well: string }[] {
+    this.endRun();
+    const out: { plate: string; well: string }[] = [];
+    for (const w of this.wells.values()) if (w.scattered) out.push({ plate: w.plate, well: w.well });
+    return out;
+  }
+
+  /**
+   * Takes the medians of scattered wells from every successful field of theirs (each well's fields together, in
+   * any order): a second pass over the stored rows. Sums and counts were complete already.
+   */
+  recount(fields: Iterable<WellField>): void {
+    this.endRun();
+    for (const r of fields) {
+      let w = this.last;
+      if (w?.plate !== r.plate || w.well !== r.well) {
+        this.endRun();
+        w = this.wells.get(keyOf(r));
+        // A well met twice here would have its medians taken from part of its fields.
+        if (!w?.scattered) throw new Error(`recount: ${r.plate} ${r.well} is not a scattered well, or came twice`);
+        w.scattered = false;
+        this.last = w;
+      }
+      this.pushRow(r);
+      this.widen(w);
+    }
+    this.endRun();
   }
 
   /**
@@ -121,16 +157,17 @@ export class WellAccumulator {
    * summaries are built only when the caller asks for the next plate, so it holds no more than one plate of them.
    */
   *plates(plateMap: PlateMapLookup): Generator<WellSummary[]> {
+    this.endRun();
     const keys = [...this.wells.keys()].sort();
     // Feature indices in name order, once: every well lists its features in that order.
     const byName = inNameOrder(this.names.values);
-    this.last = undefined;
     let plate: WellSummary[] = [];
     for (const key of keys) {
       const w = this.wells.get(key)!;
+      if (w.scattered) throw new Error(`${w.plate} ${w.well}: fields in several runs and no recount`);
       this.wells.delete(key);
       const measures = this.measures(w, byName);
-      this.release(w);
+      if (w.stats) this.statSlabs.free(w.stats);
       // Keys sort by plate first (`plate\0well`): a plate's wells are consecutive.
       if (plate.length > 0 && plate[0]!.plate !== w.plate) {
         yield plate;
@@ -159,46 +196,39 @@ export class WellAccumulator {
       const weight = w.intensity[c + 1];
       if (weight !== undefined && weight > 0) meanIntensity[channel] = w.intensity[c]! / weight;
     }
-    const columns = byName
-      .map((i) => [i, this.column(w, i)] as const)
-      .filter(([i, c]) => i !== MEDIAN_AREA && c.length);
-    const keys = columns.map(([i]) => this.names.values[i]!);
+    const stats = w.stats ? this.statSlabs.array(w.stats) : new Float64Array(0);
+    const s0 = w.stats?.start ?? 0;
+    const n = (i: number) => (i < w.width ? stats[s0 + w.width + i]! : 0);
+    const median = (i: number) => (i < w.width ? stats[s0 + 2 * w.width + i]! : Number.NaN);
+    const present = byName.filter((i) => i !== MEDIAN_AREA && n(i) > 0);
+    const keys = present.map((i) => this.names.values[i]!);
     const features = recordOf(keys);
     const featureMedians = recordOf(keys);
-    for (const [i, column] of columns) {
+    for (const i of present) {
       const name = this.names.values[i]!;
-      features[name] = this.sumSlabs.array(w.sums!)[w.sums!.start + i]! / column.length;
-      featureMedians[name] = medianOfSorted(column)!;
+      features[name] = stats[s0 + i]! / n(i);
+      featureMedians[name] = median(i);
     }
     // Area and intensities describe nuclei: over the well they are weighted by how many each field holds.
     if (meanArea !== null) features[AREA_FEATURE] = meanArea;
     for (const [channel, value] of Object.entries(meanIntensity)) features[intensityFeature(channel)] = value;
+    const medianArea = median(MEDIAN_AREA);
     return {
       meanCellCount: w.ok > 0 ? features[COUNT_FEATURE]! : null,
       meanArea,
-      medianArea: medianOfSorted(this.column(w, MEDIAN_AREA)),
+      medianArea: Number.isNaN(medianArea) ? null : medianArea,
       meanIntensity,
       features,
       featureMedians,
     };
   }
 
-  /** The well's values of feature `i` (fields without one left out), in ascending order. */
-  private column(w: WellState, i: number): number[] {
-    const out: number[] = [];
-    if (i >= w.width || !w.values) return out;
-    const values = this.valueSlabs.array(w.values);
-    for (let r = 0; r < w.ok; r++) {
-      const v = values[w.values.start + r * w.width + i]!;
-      if (!Number.isNaN(v)) out.push(v);
-    }
-    return out.sort((a, b) => a - b);
-  }
-
-  /** The well's state, created empty on its first field. */
-  private stateOf(r: ImageResult): WellState {
-    const key = `${r.plate}\u0000${r.well}`;
-    let w = this.wells.get(key);
+  /** The state of r's well (created empty on its first field), its run begun: the previous run's ended. */
+  private enter(r: ImageResult): WellState {
+    const last = this.last;
+    if (last?.plate === r.plate && last.well === r.well) return last;
+    this.endRun();
+    let w = this.wells.get(keyOf(r));
     if (!w) {
       w = {
         plate: r.plate,
@@ -210,17 +240,92 @@ export class WellAccumulator {
         areaSum: 0,
         areaWeight: 0,
         intensity: [],
-        sums: undefined,
-        values: undefined,
+        stats: undefined,
         width: 0,
+        closed: false,
+        scattered: false,
       };
-      this.wells.set(key, w);
-    }
+      this.wells.set(keyOf(r), w);
+    } else if (w.closed) w.scattered = true;
+    this.last = w;
     return w;
   }
 
+  /**
+   * The run ends: its well's medians are taken from the run's values (unless the well is scattered: this run is
+   * not all of it) and the values dropped.
+   */
+  private endRun(): void {
+    const w = this.last;
+    this.last = undefined;
+    if (!w) return;
+    if (!w.scattered && w.stats) {
+      const stats = this.statSlabs.array(w.stats);
+      const m0 = w.stats.start + 2 * w.width;
+      for (let i = 0; i < w.width; i++) stats[m0 + i] = this.runMedian(i);
+    }
+    w.closed = true;
+    this.runRows = 0;
+  }
+
+  /** The median of feature i over the run's fields that have it (NaN if none). */
+  private runMedian(i: number): number {
+    const column = this.column;
+    column.length = 0;
+    if (i < this.runWidth) {
+      for (let r = 0; r < this.runRows; r++) {
+        const v = this.run[r * this.runWidth + i]!;
+        if (!Number.isNaN(v)) column.push(v);
+      }
+    }
+    return medianOfSorted(column.sort((a, b) => a - b)) ?? Number.NaN;
+  }
+
+  /** Adds a successful field's values to the run: its median area (if it has nuclei) and its features. */
+  private pushRow(r: WellField): void {
+    this.featuresOf(r);
+    const width = this.names.values.length;
+    if ((this.runRows + 1) * width > this.run.length || width !== this.runWidth) this.growRun(width);
+    const row = this.runRows * width;
+    this.run.fill(Number.NaN, row, row + width);
+    const { medianArea } = r;
+    if (r.count > 0 && medianArea !== null && Number.isFinite(medianArea)) this.run[row + MEDIAN_AREA] = medianArea;
+    for (let k = 0; k < this.slotCount; k++) this.run[row + this.slots[k]!] = this.slotValues[k]!;
+    this.runRows += 1;
+  }
+
+  /** Room for one more row of `width` in the run, its rows laid out again if the width changed. */
+  private growRun(width: number): void {
+    const grown = new Float64Array(Math.max(this.run.length, (this.runRows + 1) * width * 2));
+    grown.fill(Number.NaN);
+    for (let r = 0; r < this.runRows; r++) {
+      grown.set(this.run.subarray(r * this.runWidth, (r + 1) * this.runWidth), r * width);
+    }
+    this.run = grown;
+    this.runWidth = width;
+  }
+
+  /** The well's stats as wide as the features named so far (a new name widens them, its sums and n zero). */
+  private widen(w: WellState): void {
+    const width = this.names.values.length;
+    if (w.stats && w.width === width) return;
+    const grown = this.statSlabs.alloc(3 * width, 0);
+    const to = this.statSlabs.array(grown);
+    to.fill(Number.NaN, grown.start + 2 * width, grown.start + 3 * width);
+    if (w.stats) {
+      const from = this.statSlabs.array(w.stats);
+      for (let row = 0; row < 3; row++) {
+        const at = w.stats.start + row * w.width;
+        to.set(from.subarray(at, at + w.width), grown.start + row * width);
+      }
+      this.statSlabs.free(w.stats);
+    }
+    w.stats = grown;
+    w.width = width;
+  }
+
   /** Indexes the image's features (what imageFeatures gives) into the slots; new names widen the matrix. */
-  private featuresOf(r: ImageSummary): void {
+  private featuresOf(r: WellField): void {
     this.images += 1;
     this.slotCount = 0;
     forEachImageFeature(r, this.collect);
@@ -230,56 +335,12 @@ export class WellAccumulator {
     return this.names.indexOf(name, () => name);
   }
 
-  /**
-   * Gives back a well's spare rows once its run of fields ended (fields of a well mostly arrive together, and its
-   * block is then the last one taken, so this is free): 9 fields would otherwise hold 16 rows. A field arriving
-   * later grows the matrix again.
-   */
-  private trim(w: WellState): void {
-    if (w.values) this.valueSlabs.shrink(w.values, w.ok * w.width);
-  }
-
-  /** A summarised well's blocks go back (a slab is released once none of its wells is left). */
-  private release(w: WellState): void {
-    if (w.values) this.valueSlabs.free(w.values);
-    if (w.sums) this.sumSlabs.free(w.sums);
-  }
-
   private channelOf(channel: string): number {
     return this.channels.indexOf(channel, () => channel);
   }
-
-  /** Index (in its slab) of a new NaN-filled row for the well's next successful field, growing its matrix and sums. */
-  private row(w: WellState): number {
-    const width = this.names.values.length;
-    const needed = (w.ok + 1) * width;
-    const old = w.values;
-    if (old && width === w.width && needed <= old.length) return old.start + w.ok * width;
-    const rows = Math.max(INITIAL_ROWS, w.ok + 1, width === w.width ? Math.ceil(w.ok * 1.5) : w.ok + 1);
-    const grown = this.valueSlabs.alloc(rows * width, Number.NaN);
-    if (old) {
-      const from = this.valueSlabs.array(old);
-      const to = this.valueSlabs.array(grown);
-      for (let r = 0; r < w.ok; r++) {
-        const at = old.start + r * w.width;
-        to.set(from.subarray(at, at + w.width), grown.start + r * width);
-      }
-      this.valueSlabs.free(old);
-    }
-    w.values = grown;
-    if (width !== w.width) {
-      const sums = this.sumSlabs.alloc(width, 0);
-      if (w.sums) {
-        const from = this.sumSlabs.array(w.sums);
-        this.sumSlabs.array(sums).set(from.subarray(w.sums.start, w.sums.start + w.sums.length), sums.start);
-        this.sumSlabs.free(w.sums);
-      }
-      w.sums = sums;
-    }
-    w.width = width;
-    return grown.start + w.ok * width;
-  }
 }
+
+const keyOf = (r: { plate: string; well: string }) => `${r.plate}\u0000${r.well}`;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -3,12 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFilesystemObjectStore, createInProcessEventBus } from '@platescale/adapters';
 import { tables } from '@platescale/db';
-import { getDoseResponse, getJobResults, getZPrime, parsePlateMap, savePlateMap } from '@platescale/results';
+import {
+  getDoseResponse,
+  getJobResults,
+  getZPrime,
+  parsePlateMap,
+  plateMapLookup,
+  savePlateMap,
+} from '@platescale/results';
 import type { EventEnvelope, ImageResult } from '@platescale/shared';
+import { syntheticImageSummary } from '@platescale/synthetic';
 import { eq } from 'drizzle-orm';
 import t, { type Test } from 'tap';
-import { createAggregateHandler, jobStatus } from '../../src/aggregate/handler.js';
+import { type AggregateTimings, createAggregateHandler, jobStatus } from '../../src/aggregate/handler.js';
 import { createJobEventConsumer } from '../../src/events/consumer.js';
+import { aggregateWells } from '../../src/stats/wells.js';
 import { databaseWithJobs } from '../helpers/db.js';
 import { batchesOf, syntheticPlateResults, writeMapOutput } from '../helpers/map-output.js';
 
@@ -16,7 +25,7 @@ import { batchesOf, syntheticPlateResults, writeMapOutput } from '../helpers/map
 const dir = await mkdtemp(join(tmpdir(), 'aggregate-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 const objects = createFilesystemObjectStore(dir, 'platescale');
-const database = await databaseWithJobs(t, ['job-1', 'job-3', 'job-4']);
+const database = await databaseWithJobs(t, ['job-1', 'job-3', 'job-4', 'job-5']);
 await databaseJob('job-2', 30);
 
 async function databaseJob(id: string, tolerated: number) {
@@ -170,6 +179,45 @@ t.test('failed items within tolerance → PartiallySucceeded with the failures l
     'Lambda.Unknown: boom',
     'Lambda.Unknown: boom',
   ]);
+});
+
+t.test('wells whose fields are scattered over the files take their medians from the stored rows', async (t) => {
+  const events = createInProcessEventBus({ region: 'us-east-1', account: '000000000000' });
+  const timings: AggregateTimings[] = [];
+  const aggregate = createAggregateHandler({ db: database.db, objects, events, onTimings: (x) => timings.push(x) });
+  const images: ImageResult[] = [];
+  for (const row of 'AB') {
+    for (let col = 1; col <= 6; col++) {
+      const well = `${row}0${col}`;
+      for (let field = 0; field < 5; field++) {
+        const failed = field === col % 5;
+        images.push(
+          failed
+            ? { plate: 'P1', well, field, ok: false, error: { type: 'DecodeError', message: 'corrupt' } }
+            : syntheticImageSummary({ plate: 'P1', well, field }, ['DNA', 'CellStain']),
+        );
+      }
+    }
+  }
+  // Row A's wells come whole; row B's fields come by field number, one file (batch) after another.
+  const order = [...images].sort(
+    (a, b) => (a.well < 'B' ? 0 : 1) - (b.well < 'B' ? 0 : 1) || (a.well < 'B' ? 0 : a.field - b.field),
+  );
+  const details = await writeMapOutput(objects, 'jobs/job-5/', batchesOf(order, 4));
+  const output = await aggregate({ jobId: 'job-5', bucket: 'platescale', resultWriterDetails: details });
+  t.match(output, { imagesTotal: 60, imagesFailed: 12, wells: 12 });
+  t.equal(timings[0]?.scatteredWells, 6, "row B's wells were read back");
+  const expected = aggregateWells(images, plateMapLookup([]));
+  const stored = await getJobResults(database.db, 'job-5', 'well');
+  t.equal(stored.length, 12);
+  for (const w of stored) {
+    const e = expected.find((x) => x.well === w.well)!;
+    t.same(
+      [w.medianArea, w.featureMedians, w.meanArea, w.features],
+      [e.medianArea, e.featureMedians, e.meanArea, e.features],
+      `${w.well}: medians and means exact`,
+    );
+  }
 });
 
 t.test('status from counts and tolerance', async (t) => {

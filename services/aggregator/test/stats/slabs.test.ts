@@ -18,17 +18,6 @@ t.test('blocks are filled, disjoint, and taken from the end of the last slab', a
   );
 });
 
-t.test('shrinking the last block gives its tail back; shrinking another keeps the space', async (t) => {
-  const slabs = new Slabs((n) => new Float64Array(n), 100);
-  const a = slabs.alloc(16, 0);
-  slabs.shrink(a, 9);
-  t.equal(a.length, 9);
-  const b = slabs.alloc(16, 0);
-  t.equal(b.start, 9, 'the next block starts where the shrunk one ends');
-  slabs.shrink(a, 5);
-  t.equal(slabs.alloc(1, 0).start, 25, 'a block that is not the last one leaves its tail unused');
-});
-
 t.test('a slab is released once none of its blocks is live, the last slab never', async (t) => {
   const slabs = new Slabs((n) => new Float32Array(n), 4);
   const a = slabs.alloc(4, 0);
