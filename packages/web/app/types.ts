@@ -74,6 +74,28 @@ export interface ImageResult extends Measures {
   seconds: number | null;
 }
 
+/** One plate of a job's results (GET /v1/jobs/{id}/plates). */
+export interface PlateSummary {
+  plate: string;
+  wells: number;
+  fields: number;
+  fieldsFailed: number;
+  wellsWithFailedFields: number;
+}
+
+/** Per condition (treatment × dose, pooled over the plates) and feature, over its wells. */
+export interface ConditionResult {
+  treatment: string;
+  dose: number;
+  unit: string;
+  role: WellRole;
+  feature: string;
+  n: number;
+  mean: number;
+  sd: number | null;
+  median: number;
+}
+
 export interface PlateQc {
   plate: string;
   feature: string;

@@ -1,18 +1,13 @@
 import { memo } from 'preact/compat';
 import { logLogistic, logSpace } from '../lib/dose-response.js';
 import { formatNumber } from '../lib/format.js';
-import type { DoseResponseFit, WellResult } from '../types.js';
+import type { ConditionResult, DoseResponseFit } from '../types.js';
 
 /** Okabe–Ito, one per treatment, with a distinct marker shape each so colour is not the only key. */
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
 const W = 560;
 const H = 300;
 const PAD = { left: 56, right: 16, top: 12, bottom: 40 };
-
-/** A well's value of a fitted feature (fits name the well results' `features`; counts fall back to the field mean). */
-function wellValue(w: WellResult, feature: string): number | undefined {
-  return w.features?.[feature] ?? (feature.startsWith('Count_') ? (w.meanCellCount ?? undefined) : undefined);
-}
 
 function Marker({ x, y, shape, colour }: { x: number; y: number; shape: number; colour: string }) {
   if (shape % 3 === 1) return <rect x={x - 3.5} y={y - 3.5} width={7} height={7} fill={colour} />;
@@ -22,23 +17,23 @@ function Marker({ x, y, shape, colour }: { x: number; y: number; shape: number; 
 }
 
 /**
- * Fitted 4PL curves (log dose axis) over the sample wells, one colour and marker per treatment. Memoised: it plots
- * every sample well of the job, and switching the heatmap's feature or page must not redraw it.
+ * Fitted 4PL curves (log dose axis) over each dose's mean ± SD across its sample wells (the condition level, pooled
+ * over the plates: a few hundred points whatever the job's size), one colour and marker per treatment. Memoised:
+ * switching the heatmap's feature or page must not redraw it.
  */
 export const DoseResponseChart = memo(function DoseResponseChart({
   fits,
-  wells,
+  conditions,
   feature,
 }: {
   fits: DoseResponseFit[];
-  wells: WellResult[];
+  conditions: ConditionResult[];
   feature: string;
 }) {
   const shown = fits.filter((f) => f.feature === feature);
-  const points = wells
-    .filter((w) => w.role === 'sample' && w.treatment && (w.dose ?? 0) > 0)
-    .map((w) => ({ treatment: w.treatment!, dose: w.dose!, value: wellValue(w, feature) }))
-    .filter((p): p is { treatment: string; dose: number; value: number } => Number.isFinite(p.value));
+  const points = conditions
+    .filter((c) => c.role === 'sample' && c.feature === feature && c.dose > 0 && Number.isFinite(c.mean))
+    .map((c) => ({ treatment: c.treatment, dose: c.dose, value: c.mean, sd: c.sd ?? 0 }));
   const doses = points.map((p) => p.dose).concat(shown.flatMap((f) => (f.ec50 ? [f.ec50 / 10, f.ec50 * 10] : [])));
   if (!shown.length || !doses.length) return <p>No dose-response fit for {feature}.</p>;
   const lo = Math.min(...doses);
@@ -51,7 +46,7 @@ export const DoseResponseChart = memo(function DoseResponseChart({
         }))
       : [],
   );
-  const values = points.map((p) => p.value).concat(curves.flat().map((c) => c.v));
+  const values = points.flatMap((p) => [p.value - p.sd, p.value + p.sd]).concat(curves.flat().map((c) => c.v));
   const vmin = Math.min(0, ...values);
   const vmax = Math.max(...values) * 1.05 || 1;
   const x = (d: number) =>
@@ -60,7 +55,11 @@ export const DoseResponseChart = memo(function DoseResponseChart({
   const decades = logSpace(lo, hi, 5);
   return (
     <figure class="dose-response">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Dose-response of ${feature}: fitted curves per treatment`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={`Dose-response of ${feature}: fitted curves per treatment over dose means ± SD`}
+      >
         <line x1={PAD.left} y1={H - PAD.bottom} x2={W - PAD.right} y2={H - PAD.bottom} class="axis" />
         <line x1={PAD.left} y1={PAD.top} x2={PAD.left} y2={H - PAD.bottom} class="axis" />
         {decades.map((d) => (
@@ -92,7 +91,18 @@ export const DoseResponseChart = memo(function DoseResponseChart({
               {points
                 .filter((p) => p.treatment === f.treatment)
                 .map((p) => (
-                  <Marker x={x(p.dose)} y={y(p.value)} shape={i} colour={colour} />
+                  <g>
+                    {p.sd > 0 && (
+                      <line
+                        x1={x(p.dose)}
+                        x2={x(p.dose)}
+                        y1={y(p.value - p.sd)}
+                        y2={y(p.value + p.sd)}
+                        stroke={colour}
+                      />
+                    )}
+                    <Marker x={x(p.dose)} y={y(p.value)} shape={i} colour={colour} />
+                  </g>
                 ))}
               {f.ec50 && (
                 <line

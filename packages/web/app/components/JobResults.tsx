@@ -1,14 +1,23 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, getAll, getJson } from '../api.js';
 import { featureCatalogue } from '../lib/features.js';
 import { formatNumber } from '../lib/format.js';
-import { platePosition } from '../lib/plate.js';
 import { assessZPrime, rankByZPrime } from '../lib/qc.js';
 import { href } from '../router.js';
-import type { DoseResponseFit, Experiment, Job, PlateQc, WellResult } from '../types.js';
+import type {
+  ConditionResult,
+  DoseResponseFit,
+  Experiment,
+  Job,
+  Page,
+  PlateQc,
+  PlateSummary,
+  WellResult,
+} from '../types.js';
 import { DoseResponseChart } from './DoseResponseChart.js';
 import { HeatmapPanel } from './HeatmapPanel.js';
-import { Pager, usePage } from './Pager.js';
+import { Pager } from './Pager.js';
+import { usePlateWells } from './plate-wells.js';
 import { WellTable } from './WellTable.js';
 
 /** A section's data, or why it is missing: one failing level must not hide the others. */
@@ -16,9 +25,10 @@ type Part<T> = { value: T | null; error: string | null };
 
 interface Loaded {
   experiment: Experiment;
-  wells: WellResult[];
+  plates: PlateSummary[];
   qc: Part<PlateQc[]>;
   fits: Part<DoseResponseFit[]>;
+  conditions: Part<ConditionResult[]>;
 }
 
 /** Levels an older API does not serve read as "not available" (null); other failures as the section's error. */
@@ -31,25 +41,17 @@ async function part<T>(load: () => Promise<T>): Promise<Part<T>> {
   }
 }
 
+/** What the page shows whatever plate is chosen; each plate's wells are loaded when it is shown (usePlateWells). */
 async function loadResults(job: Job): Promise<Loaded> {
   const base = `/v1/jobs/${encodeURIComponent(job.jobId)}`;
-  const [experiment, wells, qc, fits] = await Promise.all([
+  const [experiment, plates, qc, fits, conditions] = await Promise.all([
     getJson<Experiment>(`/v1/experiments/${encodeURIComponent(job.experimentId)}`),
-    getAll<WellResult>(`${base}/results?level=well`),
+    getJson<{ items: PlateSummary[] }>(`${base}/plates`).then((p) => p.items),
     part(() => getAll<PlateQc>(`${base}/results?level=plate`)),
     part(async () => (await getJson<{ items: DoseResponseFit[] }>(`${base}/dose-response`)).items),
+    part(() => getAll<ConditionResult>(`${base}/results?level=condition`)),
   ]);
-  // Wells in plate order (AA01 after Z48, not between A48 and B01), for the table and the failed wells.
-  wells.sort((a, b) =>
-    a.plate < b.plate ? -1 : a.plate > b.plate ? 1 : platePosition(a.well) - platePosition(b.well),
-  );
-  return { experiment, wells, qc, fits };
-}
-
-function wellsPerPlate(wells: WellResult[]): Map<string, number> {
-  const sizes = new Map<string, number>();
-  for (const w of wells) sizes.set(w.plate, (sizes.get(w.plate) ?? 0) + 1);
-  return sizes;
+  return { experiment, plates, qc, fits, conditions };
 }
 
 /** After the job: plate heatmap by a chosen feature, the wells, Z′ per feature, dose-response fits, failed wells. */
@@ -65,15 +67,14 @@ export function JobResults({ job }: { job: Job }) {
     loadResults(job).then(setData, (err: Error) => setError(err.message));
   }, [job.jobId, job.status]);
 
-  const plateSizes = useMemo(() => wellsPerPlate(data?.wells ?? []), [data]);
-  const plates = [...plateSizes.keys()];
-  const features = useMemo(() => featureCatalogue(data?.wells ?? []), [data]);
+  const plates = data?.plates ?? [];
   // The fullest plate first: a job may hold a stray reference plate of one well beside the real one.
-  const fullest = plates.reduce((a, b) => (plateSizes.get(b)! > plateSizes.get(a)! ? b : a), plates[0] ?? '');
-  const current = plate && plates.includes(plate) ? plate : fullest;
+  const fullest = plates.reduce<PlateSummary | null>((a, b) => (!a || b.wells > a.wells ? b : a), null);
+  const current = plate && plates.some((p) => p.plate === plate) ? plate : (fullest?.plate ?? null);
+  const plateWells = usePlateWells(job.jobId, current, job.status);
   // One array per plate: the heatmap, the colour scale and the table's page are kept while the feature changes.
-  const wells = useMemo(() => data?.wells.filter((w) => w.plate === current) ?? [], [data, current]);
-  const failed = useMemo(() => data?.wells.filter((w) => w.fieldsFailed > 0) ?? [], [data]);
+  const wells = plateWells?.wells;
+  const features = useMemo(() => featureCatalogue(wells ?? []), [wells]);
   if (error)
     return (
       <p role="alert" class="error">
@@ -81,7 +82,7 @@ export function JobResults({ job }: { job: Job }) {
       </p>
     );
   if (!data) return <p aria-live="polite">Loading results…</p>;
-  if (!data.wells.length) return <p>No well results.</p>;
+  if (!current) return <p>No well results.</p>;
 
   const feature = features.find((f) => f.id === featureId) ?? features[0]!;
   const qc = data.qc.value?.filter((q) => q.plate === current) ?? null;
@@ -90,6 +91,8 @@ export function JobResults({ job }: { job: Job }) {
   // Every feature is fitted; one is shown at a time, nuclei count first (what a dose series usually reads out).
   const fitFeature = fitFeatureChoice ?? (fitFeatures.includes('Count_Nuclei') ? 'Count_Nuclei' : fitFeatures[0]);
   const shownFits = fits?.filter((f) => f.feature === fitFeature) ?? [];
+  const failedWells = plates.reduce((n, p) => n + p.wellsWithFailedFields, 0);
+  const failedFields = plates.reduce((n, p) => n + p.fieldsFailed, 0);
 
   return (
     <>
@@ -100,8 +103,8 @@ export function JobResults({ job }: { job: Job }) {
             Plate
             <select value={current} onChange={(e) => setPlate((e.target as HTMLSelectElement).value)}>
               {plates.map((p) => (
-                <option value={p}>
-                  {p} ({plateSizes.get(p)} wells)
+                <option value={p.plate}>
+                  {p.plate} ({p.wells} wells)
                 </option>
               ))}
             </select>
@@ -115,19 +118,27 @@ export function JobResults({ job }: { job: Job }) {
             </select>
           </label>
         </div>
-        <HeatmapPanel
-          jobId={job.jobId}
-          plate={current}
-          format={data.experiment.plateFormat}
-          wells={wells}
-          feature={feature}
-        />
+        {plateWells?.error ? (
+          <p role="alert" class="error">
+            The wells of plate {current} could not be loaded: {plateWells.error}
+          </p>
+        ) : !wells ? (
+          <p aria-live="polite">Loading plate {current}…</p>
+        ) : (
+          <HeatmapPanel
+            jobId={job.jobId}
+            plate={current}
+            format={data.experiment.plateFormat}
+            wells={wells}
+            feature={feature}
+          />
+        )}
         <p class="hint">Select a well (click, or Tab then Enter) to see its fields and masks.</p>
       </section>
 
       <section class="panel" aria-labelledby="wells-title">
         <h2 id="wells-title">Wells</h2>
-        <WellTable jobId={job.jobId} plate={current} wells={wells} feature={feature} />
+        {wells && <WellTable jobId={job.jobId} plate={current} wells={wells} feature={feature} />}
       </section>
 
       <section class="panel" aria-labelledby="qc-title">
@@ -163,7 +174,9 @@ export function JobResults({ job }: { job: Job }) {
                 </select>
               </label>
             </div>
-            {fitFeature && <DoseResponseChart fits={fits} wells={data.wells} feature={fitFeature} />}
+            {fitFeature && (
+              <DoseResponseChart fits={fits} conditions={data.conditions.value ?? []} feature={fitFeature} />
+            )}
             <table class="compact">
               <thead>
                 <tr>
@@ -196,13 +209,13 @@ export function JobResults({ job }: { job: Job }) {
         )}
       </section>
 
-      {failed.length > 0 && (
+      {failedWells > 0 && (
         <section class="panel" aria-labelledby="failures-title">
           <h2 id="failures-title">
-            Wells with failed fields ({failed.length} wells, {failed.reduce((n, w) => n + w.fieldsFailed, 0)} fields)
+            Wells with failed fields ({failedWells} wells, {failedFields} fields)
           </h2>
           <p>Each well's page shows why its fields failed.</p>
-          <FailedWells jobId={job.jobId} wells={failed} />
+          <FailedWells key={`${job.jobId}/${job.status}`} jobId={job.jobId} total={failedWells} />
         </section>
       )}
     </>
@@ -249,14 +262,55 @@ function ZPrimeTable(props: { rows: PlateQc[]; showAll: boolean; onShowAll(show:
   );
 }
 
-/** Wells with failed fields, a page at a time (a large job may have thousands), each linking to its page. */
-function FailedWells(props: { jobId: string; wells: WellResult[] }) {
-  const { rows, ...paging } = usePage(props.wells, 50);
+/** Rows of failed wells per page. */
+const FAILED_PAGE = 50;
+
+/**
+ * Wells with failed fields, a page at a time from the API (`failed=true`: a large job may have thousands), each
+ * linking to its page. A page's cursor is kept, so Previous goes back without reading from the start.
+ */
+function FailedWells(props: { jobId: string; total: number }) {
+  const [page, setPage] = useState(0);
+  const cursors = useRef<(string | null)[]>([null]);
+  const [shown, setShown] = useState<{ page: number; items: WellResult[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    const cursor = cursors.current[page];
+    const path = `/v1/jobs/${encodeURIComponent(props.jobId)}/results?level=well&failed=true&limit=${FAILED_PAGE}`;
+    getJson<Page<WellResult>>(cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path).then(
+      (p) => {
+        cursors.current[page + 1] = p.nextCursor;
+        if (live) setShown({ page, items: p.items });
+      },
+      (err: Error) => {
+        if (live) setError(err.message);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [props.jobId, page]);
+  if (error)
+    return (
+      <p role="alert" class="error">
+        The failed wells could not be loaded: {error}
+      </p>
+    );
+  if (!shown) return <p aria-live="polite">Loading…</p>;
   return (
     <>
-      <Pager label="Wells" {...paging} shown={rows.length} total={props.wells.length} />
+      <Pager
+        label="Failed wells"
+        page={shown.page}
+        pages={Math.ceil(props.total / FAILED_PAGE)}
+        first={shown.page * FAILED_PAGE}
+        shown={shown.items.length}
+        total={props.total}
+        setPage={setPage}
+      />
       <ul class="failures">
-        {rows.map((w) => (
+        {shown.items.map((w) => (
           <li key={`${w.plate}/${w.well}`}>
             <a href={href({ page: 'well', jobId: props.jobId, plate: w.plate, well: w.well })}>
               {w.plate} {w.well}

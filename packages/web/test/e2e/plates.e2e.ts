@@ -6,16 +6,15 @@
  * performance.now() from the event to the next frame after the DOM shows the result. The figures are printed and
  * written to test/artifacts/plates-e2e.json. Run with `npm run test:e2e`.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageFileName, syntheticImageSummary } from '@platescale/synthetic';
 import type { Page } from 'playwright-core';
 import t from 'tap';
-import { localKey, startPlatform } from '../../../cli/src/lib/platform.js';
-import { allWells, PLATE_DIMENSIONS, type PlateFormat, type SegmentBatchEvent } from '../../../shared/src/index.js';
+import { allWells, PLATE_DIMENSIONS, type PlateFormat } from '../../../shared/src/index.js';
 import { openPage, signIn } from './browser.js';
+import { standInPlatform } from './stand-in.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 /**
@@ -61,28 +60,9 @@ async function timed(page: Page, act: string, done: string): Promise<number> {
 
 t.test('384- and 1536-well jobs: every well on the heatmap, tables page, interactions answer in time', async (t) => {
   await mkdir(ARTIFACTS, { recursive: true });
-  const home = await mkdtemp(join(tmpdir(), 'platescale-e2e-plates-'));
-  t.teardown(() => rm(home, { recursive: true, force: true }));
-  const { DATABASE_URL: _d, REDIS_URL: _r, ...env } = process.env;
-  const platform = await startPlatform({
-    env: { ...env, PLATESCALE_HOME: home, LOG_LEVEL: 'warn' },
-    lambdas: {
-      SegmenterFunctionArn: async (payload) => ({
-        results: (payload as SegmentBatchEvent).Items.map((set) => syntheticImageSummary(set, CHANNELS)),
-      }),
-    },
-  });
-  t.teardown(() => platform.close());
-  const key = await localKey(platform, TENANT);
-  const api = async <T>(path: string, body: unknown, method = 'POST'): Promise<T> => {
-    const res = await fetch(new URL(path, platform.url), {
-      method,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const { platform, home, key, api, finish } = await standInPlatform(t, TENANT, (set) =>
+    syntheticImageSummary(set, CHANNELS),
+  );
 
   const jobs: { format: PlateFormat; fields: number; plate: string; jobId: string }[] = [];
   for (const { format, fields } of PLATES) {
@@ -109,11 +89,7 @@ t.test('384- and 1536-well jobs: every well on the heatmap, tables page, interac
       segmentationChannel: 'DNA',
       batchSize: 64,
     });
-    let status = 'QUEUED';
-    while (status === 'QUEUED' || status === 'RUNNING') {
-      await new Promise((r) => setTimeout(r, 250));
-      ({ status } = await api<{ status: string }>(`/v1/jobs/${jobId}`, undefined, 'GET'));
-    }
+    const status = await finish(jobId);
     t.equal(status, 'SUCCEEDED', `the ${format}-well job succeeds (${format * fields} images)`);
     jobs.push({ format, fields, plate, jobId });
   }

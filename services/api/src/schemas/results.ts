@@ -153,7 +153,27 @@ export const ResultsQuery = Type.Object({
       examples: ['D03'],
     }),
   ),
+  failed: Type.Optional(
+    Type.Boolean({
+      description: 'Image and well levels: only failed fields, or only wells with a failed field (`fieldsFailed` > 0)',
+    }),
+  ),
 });
+
+/** One plate of a job's results: how many wells and fields, and how many of them failed. */
+export const PlateSummary = Type.Object(
+  {
+    plate: Type.String(),
+    wells: Type.Integer(),
+    fields: Type.Integer(),
+    fieldsFailed: Type.Integer(),
+    wellsWithFailedFields: Type.Integer(),
+  },
+  { examples: [{ plate: 'SYNTH01', wells: 96, fields: 384, fieldsFailed: 2, wellsWithFailedFields: 1 }] },
+);
+
+/** GET /v1/jobs/{id}/plates: what a results page lists before it loads one plate's wells. */
+export const Plates = Type.Object({ jobId: Type.String(), items: Type.Array(PlateSummary) });
 
 const LevelResults = <L extends string, T extends TSchema>(level: L, item: T) =>
   Type.Object({

@@ -7,7 +7,7 @@ import {
   type ResultRowsByLevel,
 } from '@platescale/results';
 import { normalizeWell } from '@platescale/shared';
-import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, type SQL, sql } from 'drizzle-orm';
 import type { DoseResponseFitView } from '../schemas/dose-response.js';
 import { decodeCursor, paginate } from './cursor.js';
 
@@ -29,10 +29,11 @@ function directionOf(top: number | null, bottom: number | null): DoseResponseFit
   return top > bottom ? 'decreasing' : 'increasing';
 }
 
-/** Which rows of a level: one plate, one well of it (a well page), or all. */
+/** Which rows of a level: one plate, one well of it (a well page), or all; with `failed`, only the failures. */
 export interface ResultFilter {
   plate?: string | undefined;
   well?: string | undefined;
+  failed?: boolean | undefined;
 }
 
 /** The filter's conditions on a table with plate and well columns (a well is matched in its canonical form). */
@@ -40,8 +41,12 @@ function filterBy(table: typeof wellResults | typeof imageResults, filter: Resul
   return [
     ...(filter.plate === undefined ? [] : [eq(table.plate, filter.plate)]),
     ...(filter.well === undefined ? [] : [eq(table.well, normalizeWell(filter.well))]),
+    ...(filter.failed ? [failedRows(table)] : []),
   ];
 }
+
+const failedRows = (table: typeof wellResults | typeof imageResults): SQL =>
+  table === wellResults ? gt(wellResults.fieldsFailed, 0) : eq(imageResults.ok, false);
 
 /**
  * Per-well and per-image results of a job, in plate/well(/field) order. The caller has checked the tenant. A page
@@ -89,6 +94,22 @@ export function createResultService(db: Db) {
         cursor = page.nextCursor ?? undefined;
         yield page.items as Record<string, unknown>[];
       } while (cursor);
+    },
+
+    /** Each plate's counts of wells and fields (failed ones too), in plate order: one row per plate. */
+    async plates(jobId: string) {
+      return db
+        .select({
+          plate: wellResults.plate,
+          wells: sql<number>`count(*)::int`,
+          fields: sql<number>`sum(${wellResults.fields})::int`,
+          fieldsFailed: sql<number>`sum(${wellResults.fieldsFailed})::int`,
+          wellsWithFailedFields: sql<number>`(count(*) FILTER (WHERE ${wellResults.fieldsFailed} > 0))::int`,
+        })
+        .from(wellResults)
+        .where(eq(wellResults.jobId, jobId))
+        .groupBy(wellResults.plate)
+        .orderBy(asc(wellResults.plate));
     },
 
     /** Every key of each map-valued column of the level (a streamed CSV's header). */

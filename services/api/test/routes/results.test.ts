@@ -1,5 +1,5 @@
 import { createAggregateHandler } from '@platescale/aggregator';
-import type { ImageSummary, ObjectStore } from '@platescale/shared';
+import type { ImageResult, ObjectStore } from '@platescale/shared';
 import { designPlate, fieldCount } from '@platescale/synthetic';
 import t from 'tap';
 import { build, EXPERIMENT, submitJob } from '../helpers/build.js';
@@ -7,19 +7,24 @@ import { build, EXPERIMENT, submitJob } from '../helpers/build.js';
 const PLATE = 'SYNTH01';
 const design = designPlate();
 
-/** A perfect segmentation of the synthetic plate (2 fields a well, counts with 10% noise). */
-const images: ImageSummary[] = design.wells.flatMap((w) =>
-  [0, 1].map((field) => ({
-    plate: PLATE,
-    well: w.well,
-    field,
-    ok: true as const,
-    count: fieldCount(7, PLATE, w, field, 0.1),
-    meanArea: 150,
-    medianArea: 140,
-    meanIntensity: { DNA: 1500, Cells: 700 * w.stainLevel },
-    seconds: 0.1,
-  })),
+/** A perfect segmentation of the synthetic plate (2 fields a well, counts with 10% noise), but one corrupt field. */
+const images: ImageResult[] = design.wells.flatMap((w) =>
+  [0, 1].map(
+    (field): ImageResult =>
+      w.well === 'C05' && field === 1
+        ? { plate: PLATE, well: w.well, field, ok: false, error: { type: 'DecodeError', message: 'truncated TIFF' } }
+        : {
+            plate: PLATE,
+            well: w.well,
+            field,
+            ok: true as const,
+            count: fieldCount(7, PLATE, w, field, 0.1),
+            meanArea: 150,
+            medianArea: 140,
+            meanIntensity: { DNA: 1500, Cells: 700 * w.stainLevel },
+            seconds: 0.1,
+          },
+  ),
 );
 
 /** The Map's ResultWriter output as Step Functions writes it: one SUCCEEDED file of 8-image batches. */
@@ -109,6 +114,30 @@ t.test('plate and well filter the image and well levels (a well page reads its o
   t.equal((await get('/results?level=image&well=B-2')).statusCode, 400);
 });
 
+t.test('plates: one row per plate with its counts; failed=true keeps the failures of a level', async (t) => {
+  const plates = await get('/plates');
+  t.equal(plates.statusCode, 200);
+  t.same(plates.json(), {
+    jobId,
+    items: [{ plate: PLATE, wells: 96, fields: 192, fieldsFailed: 1, wellsWithFailedFields: 1 }],
+  });
+  const wells = await get(`/results?level=well&plate=${PLATE}&failed=true`);
+  t.same(
+    wells.json().items.map((w: { well: string; fieldsFailed: number }) => [w.well, w.fieldsFailed]),
+    [['C05', 1]],
+  );
+  const fields = await get('/results?level=image&failed=true');
+  t.same(
+    fields.json().items.map((i: { well: string; field: number; error: string }) => [i.well, i.field, i.error]),
+    [['C05', 1, 'DecodeError: truncated TIFF']],
+  );
+  const csv = await get('/results?level=well&failed=true', { accept: 'text/csv' });
+  t.equal(csv.body.trimEnd().split('\n').length, 2, 'the CSV too');
+  t.equal((await get('/results?level=well&failed=maybe')).statusCode, 400);
+  const other = { authorization: await keyFor('lab-b', ['jobs:read']) };
+  t.equal((await app.inject({ url: `/v1/jobs/${jobId}/plates`, headers: other })).statusCode, 404);
+});
+
 t.test('level=condition and level=plate come whole; Z′ matches the well table to 1e-6', async (t) => {
   const conditions = await get('/results?level=condition&limit=1');
   t.equal(conditions.statusCode, 200);
@@ -193,4 +222,5 @@ t.test('OpenAPI: operation ids, the four levels and both media types', async (t)
   ]);
   t.same(Object.keys(results.responses['200'].content).sort(), ['application/json', 'text/csv']);
   t.equal(spec.paths['/v1/jobs/{id}/dose-response'].get.operationId, 'getDoseResponse');
+  t.equal(spec.paths['/v1/jobs/{id}/plates'].get.operationId, 'getJobPlates');
 });

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { principalOf } from '../../plugins/auth.js';
 import { IdempotencyHeaders, IdParams, Page, PageQuery, problems, Ref } from '../../schemas/common.js';
 import { Job, JobBody, JobListQuery } from '../../schemas/jobs.js';
-import { Results, ResultsQuery } from '../../schemas/results.js';
+import { Plates, Results, ResultsQuery } from '../../schemas/results.js';
 import { csvChunks, jsonOrCsv, prefersCsv, sendCsv } from '../csv.js';
 import { jobEventRoutes } from './events.js';
 
@@ -116,12 +116,12 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { tenantId } = principalOf(request);
       const job = await jobs.row(tenantId, request.params.id);
-      const { limit = 100, cursor, level = 'well', plate, well } = request.query;
+      const { limit = 100, cursor, level = 'well', plate, well, failed } = request.query;
       if (prefersCsv(request.headers.accept)) {
         const name = `${job.id}_${level}`;
         if (level === 'image' || level === 'well') {
           // Streamed page by page: a 500,000-image job's CSV is never held in memory.
-          const pages = results.pages(job.id, level, { plate, well });
+          const pages = results.pages(job.id, level, { plate, well, failed });
           return sendCsv(reply, name, csvChunks(pages, await results.mapKeys(job.id, level)));
         }
         return sendCsv(reply, name, await results.all(job.id, level));
@@ -129,14 +129,34 @@ export const jobRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const base = { jobId: job.id, nextCursor: null };
       switch (level) {
         case 'image':
-          return { ...base, level, ...(await results.images(job.id, { limit, cursor }, { plate, well })) };
+          return { ...base, level, ...(await results.images(job.id, { limit, cursor }, { plate, well, failed })) };
         case 'well':
-          return { ...base, level, ...(await results.wells(job.id, { limit, cursor }, { plate, well })) };
+          return { ...base, level, ...(await results.wells(job.id, { limit, cursor }, { plate, well, failed })) };
         case 'condition':
           return { ...base, level, items: await results.all(job.id, level) };
         case 'plate':
           return { ...base, level, items: await results.all(job.id, level) };
       }
+    },
+  );
+
+  app.get(
+    '/:id/plates',
+    {
+      config: { scope: 'jobs:read' },
+      schema: {
+        operationId: 'getJobPlates',
+        tags: ['results'],
+        summary: "The job's plates with their counts of wells and fields",
+        description:
+          'What a results page lists first, so that it loads one plate of wells at a time (`results?level=well&plate=…`); empty until the job has results.',
+        params: IdParams,
+        response: { 200: { description: 'One row per plate, in plate order', ...Plates }, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const job = await jobs.row(principalOf(request).tenantId, request.params.id);
+      return { jobId: job.id, items: await results.plates(job.id) };
     },
   );
 
