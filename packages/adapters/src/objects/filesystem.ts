@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Dirent, Stats } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Stats } from 'node:fs';
+import { mkdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { type ListPage, type ObjectInfo, ObjectNotFoundError, type ObjectStore } from '@platescale/shared';
 import { ObjectKeyConflictError, ObjectStoreFullError } from '../errors.js';
 import { decodeContinuation, encodeContinuation } from './continuation.js';
 import { etagOf, etagOfFile } from './etag.js';
 import { assertBucketName, assertSafeKey, pageSize } from './keys.js';
+import { SortedDirectories } from './sorted-directories.js';
 
 /** Hashing a large image on every listing would dominate; an ETag stays valid while the file is unchanged. */
 type EtagCache = Map<string, { stamp: string; etag: string }>;
@@ -41,6 +42,7 @@ function bindBucket(
   assertBucketName(bucket);
   const bucketDir = join(root, bucket);
   const tmpDir = join(root, '.tmp');
+  const directories = new SortedDirectories(bucketDir);
   const pathOf = (key: string) => {
     assertSafeKey(key);
     return join(bucketDir, key);
@@ -97,34 +99,6 @@ function bindBucket(
     }
   }
 
-  /** Every key under the directory part of `prefix`, byte-ordered like S3 (UTF-8, not UTF-16). */
-  async function keysUnder(prefix: string): Promise<string[]> {
-    const dirPart = prefix.slice(0, prefix.lastIndexOf('/') + 1);
-    const keys: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      let entries: Dirent[];
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch (err) {
-        if (isMissing(err)) return;
-        throw err;
-      }
-      for (const entry of entries) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(path);
-        else if (entry.isFile()) {
-          const key = relative(bucketDir, path).split(sep).join('/');
-          if (key.startsWith(prefix)) keys.push(key);
-        }
-      }
-    };
-    await walk(join(bucketDir, dirPart));
-    return keys
-      .map((key) => ({ key, bytes: Buffer.from(key, 'utf8') }))
-      .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
-      .map((e) => e.key);
-  }
-
   async function pruneEmptyParents(path: string): Promise<void> {
     for (let dir = dirname(path); dir.startsWith(bucketDir + sep); dir = dirname(dir)) {
       try {
@@ -159,11 +133,9 @@ function bindBucket(
     async list(prefix, opts = {}): Promise<ListPage> {
       if (prefix !== '') assertSafeKey(`${prefix}x`);
       const after = opts.continuationToken === undefined ? undefined : decodeContinuation(opts.continuationToken);
-      const afterBytes = after === undefined ? undefined : Buffer.from(after, 'utf8');
-      const keys = (await keysUnder(prefix)).filter(
-        (key) => afterBytes === undefined || Buffer.compare(Buffer.from(key, 'utf8'), afterBytes) > 0,
-      );
       const size = pageSize(opts.maxKeys);
+      // One key more than the page: whether there is a next page.
+      const keys = await directories.keys(prefix, after, size + 1);
       const objects: ObjectInfo[] = [];
       for (const key of keys.slice(0, size)) {
         const path = join(bucketDir, key);

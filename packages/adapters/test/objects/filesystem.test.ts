@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ObjectNotFoundError, UnsafeKeyError, ValidationError } from '@platescale/shared';
@@ -71,6 +71,73 @@ t.test('listing is lexicographic by UTF-8 key, prefix-filtered, paged with conti
   t.equal((await store.list('p/', { maxKeys: 5000 })).nextContinuationToken, undefined, 'maxKeys capped, one page');
   await t.rejects(store.list('p/', { continuationToken: '!!' }), ValidationError);
 });
+
+/** Every page of a listing, concatenated. */
+async function listAll(store: ReturnType<typeof createFilesystemObjectStore>, prefix: string, maxKeys: number) {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await store.list(prefix, { maxKeys, ...(token ? { continuationToken: token } : {}) });
+    keys.push(...page.objects.map((o) => o.key));
+    token = page.nextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+/** Sets every directory's mtime an hour back: the store keeps the sorted entries of directories that are quiet. */
+async function quieten(dir: string): Promise<void> {
+  const past = new Date(Date.now() - 3_600_000);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await quieten(join(dir, entry.name));
+  }
+  await utimes(dir, past, past);
+}
+
+t.test(
+  'pages of every size over a random tree equal the sorted, prefix-filtered keys; changes between pages show',
+  async (t) => {
+    const root = await tempRoot(t);
+    const store = createFilesystemObjectStore(root, 'bucket');
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const parts = ['a', 'a-b', 'a0', 'ab', 'A', 'é', 'z', 'p.1', 'b'];
+    const keys = new Set<string>();
+    while (keys.size < 400) {
+      const depth = 1 + random(3);
+      const key = `${Array.from({ length: depth }, () => parts[random(parts.length)]).join('/')}-${random(50)}`;
+      // The filesystem cannot hold both a and a/b (a test above): keep keys whose directories are no file.
+      if ([...keys].some((k) => key.startsWith(`${k}/`) || k.startsWith(`${key}/`))) continue;
+      keys.add(key);
+    }
+    for (const key of keys) await store.put(key, 'x');
+    await quieten(join(root, 'bucket'));
+    const utf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    const sorted = [...keys].sort(utf8);
+    for (const prefix of ['', 'a', 'a/', 'a-', 'a/a0/', 'é/', 'z/b', 'none/']) {
+      const expected = sorted.filter((k) => k.startsWith(prefix));
+      for (const maxKeys of [1, 7, 1000]) {
+        t.same(
+          await listAll(store, prefix, maxKeys),
+          expected,
+          `prefix ${JSON.stringify(prefix)}, pages of ${maxKeys}`,
+        );
+      }
+    }
+
+    // A key written between two pages, after the continuation, is on a later page; one before it is not.
+    const first = await store.list('', { maxKeys: 200 });
+    const last = first.objects.at(-1)!.key;
+    const later = sorted.find((k) => utf8(k, last) > 0 && k.includes('/'))!;
+    const added = `${later.slice(0, later.lastIndexOf('/'))}/zz-new`;
+    await store.put(added, 'x');
+    const rest = await listAll(store, '', 1000).then((all) => all.filter((k) => utf8(k, last) > 0));
+    t.ok(rest.includes(added), `${added}, written between pages, is listed`);
+    t.equal(rest.length, sorted.filter((k) => utf8(k, last) > 0).length + 1);
+  },
+);
 
 t.test('listing reports the ETag of files written behind the store’s back', async (t) => {
   const root = await tempRoot(t);
