@@ -226,37 +226,46 @@ export function instancesFromCodes(
   return keepAndRenumber(labels, count, width, minArea, opts.maxAreaFraction * area, opts.clearBorder);
 }
 
-/** Background regions (4-connected) up to maxArea that touch one object only and not the border join it. */
+/**
+ * Background regions (4-connected) up to maxArea that touch one object only and not the border join it. Found as
+ * row runs of background: the one region that reaches the border, most of the image, costs a scan, not a flood.
+ */
 function fillEnclosedHoles(labels: Int32Array, width: number, height: number, maxArea: number): void {
-  const n = width * height;
-  const seen = scratch.uint8('instances.holes', n);
-  const queue = scratch.int32('instances.queue', n);
-  for (let i = 0; i < n; i++) {
-    if (labels[i] !== 0 || seen[i]) continue;
-    seen[i] = 1;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = i;
+  const gaps = findRuns(labels, width, height, 0, false);
+  const regions = runComponents(gaps, width, height, 4);
+  const { minX, maxX, minY, maxY, first, byComponent } = regions;
+  for (let c = 0; c < regions.count; c++) {
+    if (minX[c] === 0 || minY[c] === 0 || maxX[c] === width - 1 || maxY[c] === height - 1) continue;
+    let area = 0;
+    for (let k = first[c]!; k < first[c + 1]!; k++) area += gaps.x1[byComponent[k]!]! - gaps.x0[byComponent[k]!]! + 1;
+    if (area > maxArea) continue;
+    // Off the border, every run has a pixel on each side and rows above and below; their labels are the
+    // region's neighbours (background ones belong to the region itself).
     let owner = 0;
-    let enclosed = true;
-    while (head < tail) {
-      const p = queue[head++]!;
-      const x = p % width;
-      if (x === 0 || x === width - 1 || p < width || p >= n - width) enclosed = false;
-      for (const q of neighbours(p, x, width)) {
-        if (q < 0 || q >= n) continue;
-        const l = labels[q]!;
-        if (l === 0) {
-          if (!seen[q]) {
-            seen[q] = 1;
-            queue[tail++] = q;
-          }
-        } else if (owner === 0) owner = l;
-        else if (owner !== l) enclosed = false;
+    for (let k = first[c]!; k < first[c + 1]! && owner >= 0; k++) {
+      const r = byComponent[k]!;
+      const row = gaps.y[r]! * width;
+      owner = sameOwner(owner, labels[row + gaps.x0[r]! - 1]!);
+      owner = sameOwner(owner, labels[row + gaps.x1[r]! + 1]!);
+      for (let i = row + gaps.x0[r]!, end = row + gaps.x1[r]!; i <= end && owner >= 0; i++) {
+        owner = sameOwner(owner, labels[i - width]!);
+        owner = sameOwner(owner, labels[i + width]!);
       }
     }
-    if (enclosed && owner > 0 && tail <= maxArea) for (let k = 0; k < tail; k++) labels[queue[k]!] = owner;
+    if (owner <= 0) continue;
+    for (let k = first[c]!; k < first[c + 1]!; k++) {
+      const r = byComponent[k]!;
+      const row = gaps.y[r]! * width;
+      labels.fill(owner, row + gaps.x0[r]!, row + gaps.x1[r]! + 1);
+    }
   }
+}
+
+/** The one object a region touches so far (0: none yet), given a neighbour's label; −1 once it touches two. */
+function sameOwner(owner: number, label: number): number {
+  if (label === 0 || owner < 0) return owner;
+  if (owner === 0) return label;
+  return owner === label ? owner : -1;
 }
 
 /** Drops objects outside [minArea, maxArea] (and on the border, if asked); numbers the rest 1..count in raster order. */
