@@ -46,7 +46,8 @@ export function findRuns(image: ArrayLike<number>, width: number, height: number
   return { count, y, x0, x1 };
 }
 
-function grown(a: Int32Array, cap: number): Int32Array {
+/** A copy of `a` in a larger array of `cap` elements. */
+export function grown(a: Int32Array, cap: number): Int32Array {
   const b = new Int32Array(cap);
   b.set(a);
   return b;
