@@ -92,9 +92,19 @@ function clampedTaps(plane: Float32Array, row: number, x: number, width: number,
   return v;
 }
 
-/** σ² · −∇²g for a plane g already blurred at σ: 5-point Laplacian, edges clamped. */
-function normalizedLaplacian(g: Float32Array, width: number, height: number, sigma: number): Float32Array {
-  const out = new Float32Array(g.length);
+/**
+ * σ² · −∇²g for a plane g already blurred at σ (5-point Laplacian, edges clamped), as float32, kept per pixel
+ * where it beats `response` (with `diameter` for σ).
+ */
+function keepStronger(
+  g: Float32Array,
+  width: number,
+  height: number,
+  sigma: number,
+  d: number,
+  response: Float32Array,
+  diameter: Float32Array,
+): void {
   const s2 = sigma * sigma;
   for (let y = 0; y < height; y++) {
     const up = (y > 0 ? y - 1 : y) * width;
@@ -104,10 +114,13 @@ function normalizedLaplacian(g: Float32Array, width: number, height: number, sig
       const left = x > 0 ? x - 1 : x;
       const right = x < width - 1 ? x + 1 : x;
       const lap = g[row + left]! + g[row + right]! + g[up + x]! + g[down + x]! - 4 * g[row + x]!;
-      out[row + x] = -s2 * lap;
+      const r = Math.fround(-s2 * lap);
+      if (r > response[row + x]!) {
+        response[row + x] = r;
+        diameter[row + x] = d;
+      }
     }
   }
-  return out;
 }
 
 /**
@@ -125,13 +138,7 @@ function octaveBest(plane: Float32Array, width: number, height: number, level: n
     previous = sigma;
     const d = 2 * Math.SQRT2 * sigma * 2 ** level;
     if (d > MAX_DIAMETER) continue;
-    const r = normalizedLaplacian(blurred, width, height, sigma);
-    for (let i = 0; i < r.length; i++) {
-      if (r[i]! > response[i]!) {
-        response[i] = r[i]!;
-        diameter[i] = d;
-      }
-    }
+    keepStronger(blurred, width, height, sigma, d, response, diameter);
   }
   return { response, diameter };
 }
