@@ -83,8 +83,12 @@ export function rowResampler(width: number, height: number, toWidth: number, toH
     /** Output row y: a reused buffer, valid until the next call. */
     row(y: number): Float32Array {
       if (hi(y) > pushed || lo(y) < pushed - v.depth) throw new Error(`resampled row ${y} asked out of order`);
-      out.fill(0);
-      for (let j = v.first[y]!; j < v.first[y + 1]!; j++) {
+      // The first tap is added to 0 (not merely stored) so that a −0 product comes out +0, as accumulated.
+      const j0 = v.first[y]!;
+      const w0 = v.weight[j0]!;
+      const src0 = (v.source[j0]! % v.depth) * toWidth;
+      for (let x = 0; x < toWidth; x++) out[x] = 0 + ring[src0 + x]! * w0;
+      for (let j = j0 + 1; j < v.first[y + 1]!; j++) {
         const w = v.weight[j]!;
         const src = (v.source[j]! % v.depth) * toWidth;
         for (let x = 0; x < toWidth; x++) out[x]! += ring[src + x]! * w;
