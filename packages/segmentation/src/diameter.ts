@@ -68,14 +68,27 @@ export function gaussianBlur(plane: Float32Array, width: number, height: number,
     }
     for (let x = inner1; x < width; x++) tmp[row + x] = clampedTaps(plane, row, x, width, kernel);
   }
-  // Vertically, row by row: an output row takes its taps in turn while it is in cache.
+  // Vertically, row by row, each tap's sum rounded to float32 (as a plane accumulated in place): three taps per
+  // pass over the output row, which stays in cache, then any left over one by one.
   const out = new Float32Array(plane.length);
+  const fround = Math.fround;
+  const rowOf = (y: number, k: number) => Math.min(height - 1, Math.max(0, y + k - radius)) * width;
   for (let y = 0; y < height; y++) {
-    const dst = out.subarray(y * width, (y + 1) * width);
-    for (let k = 0; k < taps; k++) {
+    const dst = y * width;
+    let k = 0;
+    for (; k + 2 < taps; k += 3) {
+      const [w0, w1, w2] = [kernel[k]!, kernel[k + 1]!, kernel[k + 2]!];
+      const [s0, s1, s2] = [rowOf(y, k), rowOf(y, k + 1), rowOf(y, k + 2)];
+      for (let x = 0; x < width; x++) {
+        out[dst + x] = fround(
+          fround(fround(out[dst + x]! + tmp[s0 + x]! * w0) + tmp[s1 + x]! * w1) + tmp[s2 + x]! * w2,
+        );
+      }
+    }
+    for (; k < taps; k++) {
       const w = kernel[k]!;
-      const src = Math.min(height - 1, Math.max(0, y + k - radius)) * width;
-      for (let x = 0; x < width; x++) dst[x]! += tmp[src + x]! * w;
+      const src = rowOf(y, k);
+      for (let x = 0; x < width; x++) out[dst + x]! += tmp[src + x]! * w;
     }
   }
   return out;
