@@ -187,7 +187,10 @@ export function instancesFromCodes(
     // A seed too small to be a nucleus' core (a speck of noise) seeds nothing; its pixels are flooded as usual.
     if (tail < minArea) {
       if (speckPixels + tail > specks.length) specks = grown(specks, 2 * (speckPixels + tail));
-      for (let k = 0; k < tail; k++) labels[(specks[speckPixels++] = queue[k]!)] = SPECK;
+      for (let k = 0; k < tail; k++) {
+        specks[speckPixels++] = queue[k]!;
+        labels[queue[k]!] = SPECK;
+      }
       seeds--;
     }
   }
