@@ -49,38 +49,75 @@ function downsample(plane: Float32Array, width: number, height: number) {
 /** Separable Gaussian blur, edges clamped. */
 export function gaussianBlur(plane: Float32Array, width: number, height: number, sigma: number): Float32Array {
   const radius = Math.max(1, Math.ceil(3 * sigma));
-  const kernel = new Float32Array(2 * radius + 1);
+  const taps = 2 * radius + 1;
+  const kernel = new Float32Array(taps);
   let sum = 0;
   for (let i = -radius; i <= radius; i++) sum += kernel[i + radius] = Math.exp((-i * i) / (2 * sigma * sigma));
-  for (let i = 0; i < kernel.length; i++) kernel[i]! /= sum;
+  for (let i = 0; i < taps; i++) kernel[i]! /= sum;
   const tmp = new Float32Array(plane.length);
+  // Columns whose taps all lie inside the row need no clamping: the edges are done apart.
+  const inner0 = Math.min(radius, width);
+  const inner1 = Math.max(inner0, width - radius);
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < inner0; x++) tmp[row + x] = clampedTaps(plane, row, x, width, kernel);
+    for (let x = inner0; x < inner1; x++) {
       let v = 0;
-      for (let k = -radius; k <= radius; k++) {
-        const xx = x + k < 0 ? 0 : x + k >= width ? width - 1 : x + k;
-        v += plane[row + xx]! * kernel[k + radius]!;
-      }
+      for (let k = 0, i = row + x - radius; k < taps; k++, i++) v += plane[i]! * kernel[k]!;
       tmp[row + x] = v;
     }
+    for (let x = inner1; x < width; x++) tmp[row + x] = clampedTaps(plane, row, x, width, kernel);
   }
+  // Vertically, row by row, each tap's sum rounded to float32 (as a plane accumulated in place): three taps per
+  // pass over the output row, which stays in cache, then any left over one by one.
   const out = new Float32Array(plane.length);
-  for (let k = -radius; k <= radius; k++) {
-    const w = kernel[k + radius]!;
-    for (let y = 0; y < height; y++) {
-      const yy = y + k < 0 ? 0 : y + k >= height ? height - 1 : y + k;
-      const src = yy * width;
-      const dst = y * width;
+  const fround = Math.fround;
+  const rowOf = (y: number, k: number) => Math.min(height - 1, Math.max(0, y + k - radius)) * width;
+  for (let y = 0; y < height; y++) {
+    const dst = y * width;
+    let k = 0;
+    for (; k + 2 < taps; k += 3) {
+      const [w0, w1, w2] = [kernel[k]!, kernel[k + 1]!, kernel[k + 2]!];
+      const [s0, s1, s2] = [rowOf(y, k), rowOf(y, k + 1), rowOf(y, k + 2)];
+      for (let x = 0; x < width; x++) {
+        out[dst + x] = fround(
+          fround(fround(out[dst + x]! + tmp[s0 + x]! * w0) + tmp[s1 + x]! * w1) + tmp[s2 + x]! * w2,
+        );
+      }
+    }
+    for (; k < taps; k++) {
+      const w = kernel[k]!;
+      const src = rowOf(y, k);
       for (let x = 0; x < width; x++) out[dst + x]! += tmp[src + x]! * w;
     }
   }
   return out;
 }
 
-/** σ² · −∇²g for a plane g already blurred at σ: 5-point Laplacian, edges clamped. */
-function normalizedLaplacian(g: Float32Array, width: number, height: number, sigma: number): Float32Array {
-  const out = new Float32Array(g.length);
+/** The kernel at column x of a row, edges clamped. */
+function clampedTaps(plane: Float32Array, row: number, x: number, width: number, kernel: Float32Array): number {
+  const radius = kernel.length >> 1;
+  let v = 0;
+  for (let k = -radius; k <= radius; k++) {
+    const xx = x + k < 0 ? 0 : x + k >= width ? width - 1 : x + k;
+    v += plane[row + xx]! * kernel[k + radius]!;
+  }
+  return v;
+}
+
+/**
+ * σ² · −∇²g for a plane g already blurred at σ (5-point Laplacian, edges clamped), as float32, kept per pixel
+ * where it beats `response` (with `diameter` for σ).
+ */
+function keepStronger(
+  g: Float32Array,
+  width: number,
+  height: number,
+  sigma: number,
+  d: number,
+  response: Float32Array,
+  diameter: Float32Array,
+): void {
   const s2 = sigma * sigma;
   for (let y = 0; y < height; y++) {
     const up = (y > 0 ? y - 1 : y) * width;
@@ -90,21 +127,33 @@ function normalizedLaplacian(g: Float32Array, width: number, height: number, sig
       const left = x > 0 ? x - 1 : x;
       const right = x < width - 1 ? x + 1 : x;
       const lap = g[row + left]! + g[row + right]! + g[up + x]! + g[down + x]! - 4 * g[row + x]!;
-      out[row + x] = -s2 * lap;
+      const r = Math.fround(-s2 * lap);
+      if (r > response[row + x]!) {
+        response[row + x] = r;
+        diameter[row + x] = d;
+      }
     }
   }
-  return out;
 }
 
-/** The octave's responses: each blur starts from the previous one (G_b = G_a * G_√(b²−a²)), small kernels. */
-function octaveResponses(plane: Float32Array, width: number, height: number): Float32Array[] {
+/**
+ * The strongest response of octave `level` per pixel, over its σ (diameters beyond MAX_DIAMETER left out; the
+ * first σ on a tie), and that σ's diameter in level-0 px. Each blur starts from the previous one
+ * (G_b = G_a * G_√(b²−a²)), small kernels.
+ */
+function octaveBest(plane: Float32Array, width: number, height: number, level: number) {
+  const response = new Float32Array(width * height).fill(Number.NEGATIVE_INFINITY);
+  const diameter = new Float32Array(width * height);
   let blurred = plane;
   let previous = 0;
-  return OCTAVE_SIGMAS.map((s) => {
-    blurred = gaussianBlur(blurred, width, height, Math.sqrt(s * s - previous * previous));
-    previous = s;
-    return normalizedLaplacian(blurred, width, height, s);
-  });
+  for (const sigma of OCTAVE_SIGMAS) {
+    blurred = gaussianBlur(blurred, width, height, Math.sqrt(sigma * sigma - previous * previous));
+    previous = sigma;
+    const d = 2 * Math.SQRT2 * sigma * 2 ** level;
+    if (d > MAX_DIAMETER) continue;
+    keepStronger(blurred, width, height, sigma, d, response, diameter);
+  }
+  return { response, diameter };
 }
 
 /**
@@ -127,23 +176,22 @@ function peaks(plane: Float32Array, width: number, height: number): [number, num
     l++
   ) {
     const shift = l - FIRST_LEVEL;
-    const responses = octaveResponses(level.plane, level.width, level.height);
-    OCTAVE_SIGMAS.forEach((sigma, s) => {
-      const r = responses[s]!;
-      const diameter = 2 * Math.SQRT2 * sigma * 2 ** l;
-      if (diameter > MAX_DIAMETER) return;
-      for (let y = 0; y < h; y++) {
-        const ry = Math.min(level.height - 1, y >> shift) * level.width;
-        for (let x = 0; x < w; x++) {
-          const v = r[ry + Math.min(level.width - 1, x >> shift)]!;
-          const i = y * w + x;
-          if (v > best[i]!) {
-            best[i] = v;
-            bestDiameter[i] = diameter;
-          }
+    const octave = octaveBest(level.plane, level.width, level.height, l);
+    // Each first-octave pixel compares against its octave pixel's best scale: the same winner as comparing every
+    // scale in turn (a later scale replaces an earlier one only when strictly stronger).
+    const column = new Int32Array(w);
+    for (let x = 0; x < w; x++) column[x] = Math.min(level.width - 1, x >> shift);
+    for (let y = 0; y < h; y++) {
+      const ry = Math.min(level.height - 1, y >> shift) * level.width;
+      for (let x = 0, i = y * w; x < w; x++, i++) {
+        const c = ry + column[x]!;
+        const v = octave.response[c]!;
+        if (v > best[i]!) {
+          best[i] = v;
+          bestDiameter[i] = octave.diameter[c]!;
         }
       }
-    });
+    }
     level = downsample(level.plane, level.width, level.height);
   }
   const found: [number, number][] = [];

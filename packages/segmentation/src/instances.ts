@@ -1,6 +1,6 @@
 import { declump } from './declump.js';
 import { distanceTransform } from './morphology.js';
-import { findRuns, marginBox, runComponents } from './runs.js';
+import { findRuns, grown, marginBox, runComponents } from './runs.js';
 import { scratch } from './scratch.js';
 
 /**
@@ -54,14 +54,44 @@ export function classCode(interior: number, boundary: number, seedProbability: n
   );
 }
 
-/** The 4-neighbours of pixel p (column x), −1 off the left/right edge; one reused array (no allocation per pixel). */
-const NEIGHBOURS = new Int32Array(4);
-function neighbours(p: number, x: number, width: number): Int32Array {
-  NEIGHBOURS[0] = x > 0 ? p - 1 : -1;
-  NEIGHBOURS[1] = x < width - 1 ? p + 1 : -1;
-  NEIGHBOURS[2] = p - width;
-  NEIGHBOURS[3] = p + width;
-  return NEIGHBOURS;
+/**
+ * Labels `label` the 4-connected region of unlabelled (−1) pixels whose codes have all of `bits`, from `start`,
+ * breadth-first in `queue`; returns its size (its pixels are queue[0, size)).
+ */
+function floodRegion(
+  labels: Int32Array,
+  codes: Uint16Array,
+  width: number,
+  queue: Int32Array,
+  start: number,
+  label: number,
+  bits: number,
+): number {
+  const n = labels.length;
+  labels[start] = label;
+  queue[0] = start;
+  let tail = 1;
+  for (let head = 0; head < tail; head++) {
+    const p = queue[head]!;
+    const x = p % width;
+    if (x > 0 && labels[p - 1] === -1 && (codes[p - 1]! & bits) === bits) {
+      labels[p - 1] = label;
+      queue[tail++] = p - 1;
+    }
+    if (x < width - 1 && labels[p + 1] === -1 && (codes[p + 1]! & bits) === bits) {
+      labels[p + 1] = label;
+      queue[tail++] = p + 1;
+    }
+    if (p >= width && labels[p - width] === -1 && (codes[p - width]! & bits) === bits) {
+      labels[p - width] = label;
+      queue[tail++] = p - width;
+    }
+    if (p < n - width && labels[p + width] === -1 && (codes[p + width]! & bits) === bits) {
+      labels[p + width] = label;
+      queue[tail++] = p + width;
+    }
+  }
+  return tail;
 }
 
 /** A seed piece split off below minArea, until every group is done: still a seed pixel (> 0) to later groups' masks. */
@@ -149,28 +179,22 @@ export function instancesFromCodes(
   // links in between: never two of these at once.
   const queue = scratch.int32('instances.queue', n);
   let seeds = 0;
+  let specks: Int32Array = new Int32Array(256);
+  let speckPixels = 0;
   for (let i = 0; i < n; i++) {
     if (labels[i] !== -1 || !(codes[i]! & SEED_BIT)) continue;
-    labels[i] = ++seeds;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = i;
-    while (head < tail) {
-      const p = queue[head++]!;
-      const x = p % width;
-      for (const q of neighbours(p, x, width)) {
-        if (q < 0 || q >= n || labels[q] !== -1 || !(codes[q]! & SEED_BIT)) continue;
-        labels[q] = seeds;
-        queue[tail++] = q;
-      }
-    }
+    const tail = floodRegion(labels, codes, width, queue, i, ++seeds, SEED_BIT);
     // A seed too small to be a nucleus' core (a speck of noise) seeds nothing; its pixels are flooded as usual.
     if (tail < minArea) {
-      for (let k = 0; k < tail; k++) labels[queue[k]!] = SPECK;
+      if (speckPixels + tail > specks.length) specks = grown(specks, 2 * (speckPixels + tail));
+      for (let k = 0; k < tail; k++) {
+        specks[speckPixels++] = queue[k]!;
+        labels[queue[k]!] = SPECK;
+      }
       seeds--;
     }
   }
-  for (let i = 0; i < n; i++) if (labels[i] === SPECK) labels[i] = -1;
+  for (let k = 0; k < speckPixels; k++) labels[specks[k]!] = -1;
 
   if (opts.seedDynamicFraction > 0 && seeds > 0) seeds = splitSeeds(labels, width, height, opts, minArea);
 
@@ -206,57 +230,51 @@ export function instancesFromCodes(
 
   // Foreground no seed reached (a nucleus drawn all boundary, e.g. a small one): one object per region.
   let count = seeds;
-  for (let i = 0; i < n; i++) {
-    if (labels[i] !== -1) continue;
-    labels[i] = ++count;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = i;
-    while (head < tail) {
-      const p = queue[head++]!;
-      const x = p % width;
-      for (const q of neighbours(p, x, width)) {
-        if (q < 0 || q >= n || labels[q] !== -1) continue;
-        labels[q] = count;
-        queue[tail++] = q;
-      }
-    }
-  }
+  for (let i = 0; i < n; i++) if (labels[i] === -1) floodRegion(labels, codes, width, queue, i, ++count, 0);
   fillEnclosedHoles(labels, width, height, opts.maxHoleFraction * area);
   return keepAndRenumber(labels, count, width, minArea, opts.maxAreaFraction * area, opts.clearBorder);
 }
 
-/** Background regions (4-connected) up to maxArea that touch one object only and not the border join it. */
+/**
+ * Background regions (4-connected) up to maxArea that touch one object only and not the border join it. Found as
+ * row runs of background: the one region that reaches the border, most of the image, costs a scan, not a flood.
+ */
 function fillEnclosedHoles(labels: Int32Array, width: number, height: number, maxArea: number): void {
-  const n = width * height;
-  const seen = scratch.uint8('instances.holes', n);
-  const queue = scratch.int32('instances.queue', n);
-  for (let i = 0; i < n; i++) {
-    if (labels[i] !== 0 || seen[i]) continue;
-    seen[i] = 1;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = i;
+  const gaps = findRuns(labels, width, height, 0, false);
+  const regions = runComponents(gaps, width, height, 4);
+  const { minX, maxX, minY, maxY, first, byComponent } = regions;
+  for (let c = 0; c < regions.count; c++) {
+    if (minX[c] === 0 || minY[c] === 0 || maxX[c] === width - 1 || maxY[c] === height - 1) continue;
+    let area = 0;
+    for (let k = first[c]!; k < first[c + 1]!; k++) area += gaps.x1[byComponent[k]!]! - gaps.x0[byComponent[k]!]! + 1;
+    if (area > maxArea) continue;
+    // Off the border, every run has a pixel on each side and rows above and below; their labels are the
+    // region's neighbours (background ones belong to the region itself).
     let owner = 0;
-    let enclosed = true;
-    while (head < tail) {
-      const p = queue[head++]!;
-      const x = p % width;
-      if (x === 0 || x === width - 1 || p < width || p >= n - width) enclosed = false;
-      for (const q of neighbours(p, x, width)) {
-        if (q < 0 || q >= n) continue;
-        const l = labels[q]!;
-        if (l === 0) {
-          if (!seen[q]) {
-            seen[q] = 1;
-            queue[tail++] = q;
-          }
-        } else if (owner === 0) owner = l;
-        else if (owner !== l) enclosed = false;
+    for (let k = first[c]!; k < first[c + 1]! && owner >= 0; k++) {
+      const r = byComponent[k]!;
+      const row = gaps.y[r]! * width;
+      owner = sameOwner(owner, labels[row + gaps.x0[r]! - 1]!);
+      owner = sameOwner(owner, labels[row + gaps.x1[r]! + 1]!);
+      for (let i = row + gaps.x0[r]!, end = row + gaps.x1[r]!; i <= end && owner >= 0; i++) {
+        owner = sameOwner(owner, labels[i - width]!);
+        owner = sameOwner(owner, labels[i + width]!);
       }
     }
-    if (enclosed && owner > 0 && tail <= maxArea) for (let k = 0; k < tail; k++) labels[queue[k]!] = owner;
+    if (owner <= 0) continue;
+    for (let k = first[c]!; k < first[c + 1]!; k++) {
+      const r = byComponent[k]!;
+      const row = gaps.y[r]! * width;
+      labels.fill(owner, row + gaps.x0[r]!, row + gaps.x1[r]! + 1);
+    }
   }
+}
+
+/** The one object a region touches so far (0: none yet), given a neighbour's label; −1 once it touches two. */
+function sameOwner(owner: number, label: number): number {
+  if (label === 0 || owner < 0) return owner;
+  if (owner === 0) return label;
+  return owner === label ? owner : -1;
 }
 
 /** Drops objects outside [minArea, maxArea] (and on the border, if asked); numbers the rest 1..count in raster order. */

@@ -5,42 +5,44 @@
  * centres are aligned (x_src = (x + 0.5) / scale − 0.5), so resampling to a size and back loses no offset.
  */
 
+/** Output o reads inputs source[first[o] … first[o + 1]) with their weights; `depth` bounds the taps of any output. */
 interface Taps {
-  start: Int32Array;
-  count: Int32Array;
-  weights: Float32Array;
-  stride: number;
+  first: Int32Array;
+  source: Int32Array;
+  weight: Float32Array;
+  depth: number;
 }
 
 function taps(from: number, to: number): Taps {
   const scale = to / from;
   const support = scale < 1 ? 1 / scale : 1;
-  const stride = Math.ceil(2 * support) + 2;
-  const start = new Int32Array(to);
-  const count = new Int32Array(to);
-  const weights = new Float32Array(to * stride);
+  const depth = Math.ceil(2 * support) + 2;
+  const first = new Int32Array(to + 1);
+  const source = new Int32Array(to * depth);
+  const weight = new Float32Array(to * depth);
+  let j = 0;
   for (let o = 0; o < to; o++) {
     const centre = (o + 0.5) / scale - 0.5;
-    const first = Math.max(0, Math.ceil(centre - support));
-    const last = Math.min(from - 1, Math.floor(centre + support));
+    const lo = Math.max(0, Math.ceil(centre - support));
+    const hi = Math.min(from - 1, Math.floor(centre + support));
     let sum = 0;
-    for (let s = first; s <= last; s++) {
+    for (let s = lo; s <= hi; s++) {
       const w = Math.max(0, 1 - Math.abs(s - centre) / support);
-      weights[o * stride + s - first] = w;
+      source[j + s - lo] = s;
+      weight[j + s - lo] = w;
       sum += w;
     }
     // An output pixel centred past the last input pixel takes that pixel.
     if (sum === 0) {
-      start[o] = Math.min(from - 1, Math.max(0, Math.round(centre)));
-      count[o] = 1;
-      weights[o * stride] = 1;
+      source[j] = Math.min(from - 1, Math.max(0, Math.round(centre)));
+      weight[j] = 1;
+      first[o + 1] = ++j;
       continue;
     }
-    start[o] = first;
-    count[o] = last - first + 1;
-    for (let k = 0; k < count[o]!; k++) weights[o * stride + k]! /= sum;
+    for (let s = lo; s <= hi; s++) weight[j++]! /= sum;
+    first[o + 1] = j;
   }
-  return { start, count, weights, stride };
+  return { first, source: source.subarray(0, j), weight: weight.subarray(0, j), depth };
 }
 
 /** A plane's rows, asked one at a time (a producer may make them on demand). */
@@ -53,7 +55,7 @@ export function planeRows(plane: Float32Array, width: number): RowSource {
 
 /**
  * Resampling (width × height) to (toWidth × toHeight) a row at a time: input rows are pushed in order, and output
- * row y can be made once every input row its taps read has been pushed (`ready`). Only the last `stride` input rows
+ * row y can be made once every input row its taps read has been pushed (`ready`). Only the last `depth` input rows
  * are kept (after the horizontal pass), not a whole intermediate image, so a large plane costs no more than its
  * output, and a plane made in strips (model tiles) is resampled as it comes. Output rows are asked in increasing y,
  * each as soon as it is ready (later pushes would evict its input rows). Same arithmetic as a whole-plane pass.
@@ -61,31 +63,35 @@ export function planeRows(plane: Float32Array, width: number): RowSource {
 export function rowResampler(width: number, height: number, toWidth: number, toHeight: number) {
   const h = taps(width, toWidth);
   const v = taps(height, toHeight);
-  const ring = new Float32Array(toWidth * v.stride);
+  const { first, source, weight } = h;
+  const ring = new Float32Array(toWidth * v.depth);
   const out = new Float32Array(toWidth);
   let pushed = 0;
+  /** Input rows output row y reads: [lo, hi). */
+  const lo = (y: number) => v.source[v.first[y]!]!;
+  const hi = (y: number) => v.source[v.first[y + 1]! - 1]! + 1;
   return {
     push(row: Float32Array): void {
-      const dst = (pushed++ % v.stride) * toWidth;
-      for (let x = 0; x < toWidth; x++) {
-        const s = h.start[x]!;
-        const w = x * h.stride;
+      const dst = (pushed++ % v.depth) * toWidth;
+      for (let x = 0, j = 0; x < toWidth; x++) {
         let sum = 0;
-        for (let k = 0; k < h.count[x]!; k++) sum += row[s + k]! * h.weights[w + k]!;
+        for (const end = first[x + 1]!; j < end; j++) sum += row[source[j]!]! * weight[j]!;
         ring[dst + x] = sum;
       }
     },
-    ready: (y: number): boolean => v.start[y]! + v.count[y]! <= pushed,
+    ready: (y: number): boolean => hi(y) <= pushed,
     /** Output row y: a reused buffer, valid until the next call. */
     row(y: number): Float32Array {
-      const s0 = v.start[y]!;
-      const count = v.count[y]!;
-      if (s0 + count > pushed || s0 < pushed - v.stride) throw new Error(`resampled row ${y} asked out of order`);
-      out.fill(0);
-      for (let k = 0; k < count; k++) {
-        const weight = v.weights[y * v.stride + k]!;
-        const src = ((s0 + k) % v.stride) * toWidth;
-        for (let x = 0; x < toWidth; x++) out[x]! += ring[src + x]! * weight;
+      if (hi(y) > pushed || lo(y) < pushed - v.depth) throw new Error(`resampled row ${y} asked out of order`);
+      // The first tap is added to 0 (not merely stored) so that a −0 product comes out +0, as accumulated.
+      const j0 = v.first[y]!;
+      const w0 = v.weight[j0]!;
+      const src0 = (v.source[j0]! % v.depth) * toWidth;
+      for (let x = 0; x < toWidth; x++) out[x] = 0 + ring[src0 + x]! * w0;
+      for (let j = j0 + 1; j < v.first[y + 1]!; j++) {
+        const w = v.weight[j]!;
+        const src = (v.source[j]! % v.depth) * toWidth;
+        for (let x = 0; x < toWidth; x++) out[x]! += ring[src + x]! * w;
       }
       return out;
     },

@@ -11,8 +11,11 @@ export interface Runs {
   x1: Int32Array;
 }
 
-/** Spans of pixels whose value is above `threshold` (default 0: the non-zero pixels of a mask). */
-export function findRuns(image: ArrayLike<number>, width: number, height: number, threshold = 0): Runs {
+/**
+ * Spans of pixels whose value is above `threshold` (default 0: the non-zero pixels of a mask), or with `above`
+ * false, of those that are not (the background of a label image).
+ */
+export function findRuns(image: ArrayLike<number>, width: number, height: number, threshold = 0, above = true): Runs {
   let cap = 1024;
   let y: Int32Array = new Int32Array(cap);
   let x0: Int32Array = new Int32Array(cap);
@@ -22,12 +25,12 @@ export function findRuns(image: ArrayLike<number>, width: number, height: number
     const base = row * width;
     let x = 0;
     while (x < width) {
-      if (!(image[base + x]! > threshold)) {
+      if (image[base + x]! > threshold !== above) {
         x++;
         continue;
       }
       const start = x;
-      while (x < width && image[base + x]! > threshold) x++;
+      while (x < width && image[base + x]! > threshold === above) x++;
       if (count === cap) {
         cap *= 2;
         y = grown(y, cap);
@@ -43,14 +46,17 @@ export function findRuns(image: ArrayLike<number>, width: number, height: number
   return { count, y, x0, x1 };
 }
 
-function grown(a: Int32Array, cap: number): Int32Array {
+/** A copy of `a` in a larger array of `cap` elements. */
+export function grown(a: Int32Array, cap: number): Int32Array {
   const b = new Int32Array(cap);
   b.set(a);
   return b;
 }
 
-/** Connected components of runs (8-connectivity): component id per run, 0..count-1 in raster order. */
-export function connectRuns(runs: Runs): { component: Int32Array; count: number } {
+/** Connected components of runs (8- or 4-connectivity): component id per run, 0..count-1 in raster order. */
+export function connectRuns(runs: Runs, connectivity: 4 | 8 = 8): { component: Int32Array; count: number } {
+  // A run touches the previous row's runs that overlap it, widened by one pixel each way for diagonal contact.
+  const reach = connectivity === 8 ? 1 : 0;
   const parent = new Int32Array(runs.count);
   for (let i = 0; i < runs.count; i++) parent[i] = i;
   // Runs of the previous row start at prevStart; walk both rows' runs in x order.
@@ -63,8 +69,8 @@ export function connectRuns(runs: Runs): { component: Int32Array; count: number 
     if (prevEnd > prevStart && runs.y[prevStart] === row - 1) {
       let j = prevStart;
       for (let k = i; k < end; k++) {
-        const a = runs.x0[k]! - 1;
-        const b = runs.x1[k]! + 1;
+        const a = runs.x0[k]! - reach;
+        const b = runs.x1[k]! + reach;
         while (j < prevEnd && runs.x1[j]! < a) j++;
         for (let m = j; m < prevEnd && runs.x0[m]! <= b; m++) union(parent, k, m);
       }
@@ -112,8 +118,8 @@ export interface RunComponents {
   byComponent: Int32Array;
 }
 
-export function runComponents(runs: Runs, width: number, height: number): RunComponents {
-  const { component, count } = connectRuns(runs);
+export function runComponents(runs: Runs, width: number, height: number, connectivity: 4 | 8 = 8): RunComponents {
+  const { component, count } = connectRuns(runs, connectivity);
   const minX = new Int32Array(count).fill(width);
   const maxX = new Int32Array(count).fill(-1);
   const minY = new Int32Array(count).fill(height);

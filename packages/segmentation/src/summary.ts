@@ -52,15 +52,18 @@ export function summarize(table: ObjectTable, objects: string, channelNames: rea
 
 /** The object table as JSON Lines: one object per line, ObjectNumber first, values to 6 significant digits. */
 export function objectsToJsonl(table: ObjectTable): string {
-  const names = [...table.columns.keys()];
-  const cols = names.map((n) => table.columns.get(n)!);
-  const lines: string[] = [];
+  // Written as JSON.stringify writes a row object ({ ObjectNumber, ...columns }, no integer-like names), without
+  // building one per object: the keys are quoted once.
+  const keys = [...table.columns.keys()].map((n) => `,${JSON.stringify(n)}:`);
+  const cols = [...table.columns.values()];
+  let out = '';
   for (let k = 0; k < table.count; k++) {
-    const row: Record<string, number> = { ObjectNumber: k + 1 };
-    names.forEach((n, j) => {
-      row[n] = round(cols[j]![k]!, 6);
-    });
-    lines.push(JSON.stringify(row));
+    let line = `{"ObjectNumber":${k + 1}`;
+    for (let j = 0; j < cols.length; j++) {
+      const v = round(cols[j]![k]!, 6);
+      line += keys[j]! + (Number.isFinite(v) ? String(v) : 'null');
+    }
+    out += `${line}}\n`;
   }
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  return out;
 }

@@ -17,6 +17,20 @@ t.test('runs connect with 8-connectivity', async (t) => {
   t.same(Array.from(component), [0, 1, 0, 2, 3]);
 });
 
+t.test('runs of background connect with 4-connectivity when asked: a diagonal touch does not join them', async (t) => {
+  const { mask, width, height } = maskOf(['#.##', '.#.#', '####']);
+  const gaps = findRuns(mask, width, height, 0, false);
+  t.same(
+    [Array.from(gaps.y.subarray(0, gaps.count)), Array.from(gaps.x0.subarray(0, gaps.count))],
+    [
+      [0, 1, 1],
+      [1, 0, 2],
+    ],
+  );
+  t.same(Array.from(connectRuns(gaps, 4).component), [0, 1, 2], 'three regions, only diagonally in touch');
+  t.same(Array.from(connectRuns(gaps).component), [0, 0, 0], 'one region with 8-connectivity');
+});
+
 t.test('holes are filled up to maxHoleArea; tiny objects dropped; pieces numbered in raster order', async (t) => {
   const { mask, width, height } = maskOf([
     '..........',

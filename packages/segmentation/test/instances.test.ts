@@ -92,6 +92,33 @@ t.test('holes up to maxHoleFraction of a nucleus are filled, larger ones are not
   t.equal(b.labels.filter((l) => l === 1).length, 24 * 24 - 64, 'a 64 px hole stays');
 });
 
+t.test('a hole is filled only when one nucleus alone encloses it (4-connected, off the border)', async (t) => {
+  const square = (x0: number, x1: number, interior: Float32Array) => {
+    for (let y = 4; y < 28; y++) for (let x = x0; x < x1; x++) interior[y * W + x] = 0.9;
+  };
+  // Two nuclei side by side, a 4 × 4 gap cut into both across their meeting column: it touches two of them.
+  const shared = new Float32Array(W * H);
+  square(4, 20, shared);
+  square(20, 36, shared);
+  const boundary = new Float32Array(W * H);
+  for (let y = 4; y < 28; y++) boundary[y * W + 20] = 0.9;
+  for (let y = 4; y < 28; y++) shared[y * W + 20] = 0.05;
+  for (let y = 14; y < 18; y++) for (let x = 18; x < 22; x++) [shared[y * W + x], boundary[y * W + x]] = [0, 0];
+  const two = instancesFromClasses(shared, boundary, W, H, options);
+  t.equal(two.count, 2);
+  t.equal(two.labels[15 * W + 19], 0, 'a gap between two nuclei stays background');
+  // One nucleus with a hole whose only way out is a diagonal step to a notch open to the outside: enclosed for
+  // 4-connectivity, so filled.
+  const one = new Float32Array(W * H);
+  square(4, 28, one);
+  for (let y = 10; y < 13; y++) for (let x = 10; x < 13; x++) one[y * W + x] = 0;
+  for (let x = 4; x < 10; x++) one[9 * W + x] = 0;
+  const filled = instancesFromClasses(one, new Float32Array(W * H), W, H, options);
+  t.equal(filled.count, 1);
+  t.equal(filled.labels[11 * W + 11], 1, 'the hole joins its nucleus');
+  t.equal(filled.labels[9 * W + 5], 0, 'the notch, open to the outside, stays background');
+});
+
 t.test('the minimum area is a fraction of the typical nucleus, so it follows the diameter', async (t) => {
   // A 5×5 speck (25 px) next to a nucleus: kept at d = 12 (min 11 px), dropped at d = 24 (min 45 px).
   const { interior, boundary } = planes([{ x: 30, y: 16, r: 7 }]);

@@ -3,7 +3,7 @@ import type { PlanEnvironment } from './model.js';
 import { AWS_QUOTAS } from './quotas.js';
 
 /** The latest `bench:segmenter` figure in the repo (docs/segmenter.md, "seconds per image (CPU …)"). */
-export const LATEST_SEGMENTER_SECONDS_PER_IMAGE = 0.722;
+export const LATEST_SEGMENTER_SECONDS_PER_IMAGE = 0.334;
 
 /**
  * Aggregate seconds per image on AWS: bench:scale's measured aggregateSeconds / images at 100,000 images (19.9 s,

@@ -14,7 +14,7 @@ export interface CostDeployment {
 
 export const DEFAULT_COST_DEPLOYMENT: CostDeployment = {
   architecture: 'x86_64',
-  // 1769 MB is one full vCPU; the segmenter is single-threaded (bench:segmenter: 0.722 s/1024² image, 363 MB peak at 2048²).
+  // 1769 MB is one full vCPU; the segmenter is single-threaded (bench:segmenter: 0.334 s/1024² image, 383 MB peak at 2048²).
   segmenterMemoryMb: 1769,
   aggregatorMemoryMb: 1024,
   mapChildExecutionType: 'EXPRESS',
