@@ -32,8 +32,6 @@ interface WellState {
    */
   stats: Block | undefined;
   width: number;
-  /** A run of the well's fields ended (its medians were taken then). */
-  closed: boolean;
   /** Its fields came in more than one run: the medians need every field again (`recount`). */
   scattered: boolean;
 }
@@ -242,11 +240,13 @@ export class WellAccumulator {
         intensity: [],
         stats: undefined,
         width: 0,
-        closed: false,
         scattered: false,
       };
       this.wells.set(keyOf(r), w);
-    } else if (w.closed) w.scattered = true;
+    } else {
+      // Known and not the current run's well: a run of its fields ended before, so this one is not all of them.
+      w.scattered = true;
+    }
     this.last = w;
     return w;
   }
@@ -264,7 +264,6 @@ export class WellAccumulator {
       const m0 = w.stats.start + 2 * w.width;
       for (let i = 0; i < w.width; i++) stats[m0 + i] = this.runMedian(i);
     }
-    w.closed = true;
     this.runRows = 0;
   }
 
