@@ -19,6 +19,10 @@ export const commands: Record<string, CommandEntry> = {
     summary: 'segment image files with an ONNX model and print the counts',
     load: () => import('./segment.js'),
   },
+  score: {
+    summary: 'score label images (segment --masks) against expert ones: score <masks> --truth DIR [--json F]',
+    load: () => import('./score.js'),
+  },
   keys: {
     summary: 'API keys: keys create --tenant T --scopes a,b | keys list --tenant T [--json] | keys revoke <keyId>',
     load: () => import('./keys.js'),

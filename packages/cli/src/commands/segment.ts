@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import {
   analyzeImageSet,
@@ -9,6 +9,7 @@ import {
 } from '@platescale/segmentation';
 import { parseImageName, ValidationError } from '@platescale/shared';
 import { diameterOption, parseCommandArgs } from '../lib/args.js';
+import { collectImageFiles } from '../lib/image-files.js';
 import { loadModelRef } from '../lib/model-ref.js';
 import { ProgressBar } from '../lib/progress.js';
 import { formatTable } from '../lib/table.js';
@@ -26,29 +27,6 @@ mask?, objects? }], secondsPerImage }.
   --diameter  the typical nucleus diameter in pixels (default: estimated per image, and reported)
   --masks     also write DIR/<file stem>.png: a 16-bit label image, 0 = background, objects 1..N (as a job stores)
   --objects   include every object's measurements in the JSON`;
-
-const IMAGE = /\.(tiff?|png)$/i;
-
-async function collect(paths: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const p of paths) {
-    const info = await stat(p).catch(() => {
-      throw new ValidationError(`no such file or directory: ${p}`, 'files');
-    });
-    if (!info.isDirectory()) {
-      files.push(p);
-      continue;
-    }
-    const entries = await readdir(p, { recursive: true, withFileTypes: true });
-    files.push(
-      ...entries
-        .filter((e) => e.isFile() && IMAGE.test(e.name))
-        .map((e) => join(e.parentPath, e.name))
-        .sort(),
-    );
-  }
-  return files;
-}
 
 interface ImageEntry {
   file: string;
@@ -79,7 +57,7 @@ export async function run(args: string[]): Promise<number> {
   const channelIndex =
     values.channel !== undefined && /^\d+$/.test(values.channel) ? Number(values.channel) : undefined;
   const channelName = channelIndex === undefined ? (values.channel ?? 'DNA') : 'DNA';
-  const files = (await collect(positionals)).filter((f) => {
+  const files = (await collectImageFiles(positionals)).filter((f) => {
     if (channelIndex === undefined) return true;
     const parsed = parseImageName(f);
     return !parsed || parsed.channel === channelIndex;
