@@ -27,14 +27,20 @@ export interface FineTuneOptions {
   classBalance: boolean;
   /** Nuclei are brought to this multiple of the model's diameter, as the segmenter brings them (its workingScale). */
   workingScale: number;
+  /**
+   * What a stroke on a nucleus teaches: 'foreground' — the pixel is interior or boundary, whichever the model
+   * says (a scientist marks nuclei, not their inner cores); 'interior' — the pixel is interior.
+   */
+  objectStrokes: 'foreground' | 'interior';
 }
 
 export const DEFAULT_FINE_TUNE: FineTuneOptions = {
   steps: 120,
   learningRate: 0.003,
-  distillation: 1,
+  distillation: 10,
   classBalance: false,
   workingScale: DEFAULT_SEGMENT_OPTIONS.workingScale,
+  objectStrokes: 'foreground',
 };
 
 /** The layers fine-tuning adapts: the last decoder convolution(s) at full resolution and the head. */
@@ -44,10 +50,15 @@ export function fineTunedLayers(model: NetworkModel): string[] {
   return ops.slice(lastMerge + 1).flatMap((o) => (o.op === 'conv' ? [o.name] : []));
 }
 
+/** Log-probability offset of a class a stroke rules out: exp of it is 0 in float32. */
+const EXCLUDED = -1e4;
+
 interface Prepared {
   features: Tensor4D;
   base: Tensor;
   targets: Tensor;
+  /** 0 where a labelled pixel's stroke allows the class, a large negative number where it does not. */
+  excluded: Tensor;
   weights: Tensor;
   labelled: number;
 }
@@ -97,6 +108,7 @@ export async function fineTuneNetwork(
       const features = tf.keep(values.get(frozenOutput.input)!);
       const base = tf.keep(tf.softmax(values.get(LOGITS)!));
       const y = new Float32Array(w * h * 3);
+      const excluded = new Float32Array(w * h * 3).fill(EXCLUDED);
       const weight = new Float32Array(w * h);
       let labelled = 0;
       for (let i = 0; i < labels.length; i++) {
@@ -105,6 +117,8 @@ export async function fineTuneNetwork(
         const c = l - 1;
         if (c !== BACKGROUND && c !== INTERIOR && c !== BOUNDARY) continue;
         y[i * 3 + c] = 1;
+        excluded[i * 3 + c] = 0;
+        if (c === INTERIOR && opts.objectStrokes === 'foreground') excluded[i * 3 + BOUNDARY] = 0;
         weight[i] = 1;
         counts[c]!++;
         labelled++;
@@ -113,6 +127,7 @@ export async function fineTuneNetwork(
         features,
         base,
         targets: tf.keep(tf.tensor4d(y, [1, h, w, 3])),
+        excluded: tf.keep(tf.tensor4d(excluded, [1, h, w, 3])),
         weights: tf.keep(tf.tensor3d(weight, [1, h, w])),
         labelled,
       };
@@ -144,7 +159,9 @@ export async function fineTuneNetwork(
         for (const p of prepared) {
           const logLikelihood = tf.logSoftmax(tail(p.features));
           const pixelWeights = tf.mul(p.weights, tf.sum(tf.mul(p.targets, classWeights), -1));
-          const supervised = tf.neg(tf.sum(tf.mul(pixelWeights, tf.sum(tf.mul(p.targets, logLikelihood), -1))));
+          // log Σ p(c) over the classes the stroke allows (one, or interior + boundary for a nucleus stroke).
+          const allowed = tf.logSumExp(tf.add(logLikelihood, p.excluded), -1);
+          const supervised = tf.neg(tf.sum(tf.mul(pixelWeights, allowed)));
           const distill = tf.neg(tf.mean(tf.sum(tf.mul(p.base, logLikelihood), -1)));
           total = tf.add(total, tf.add(supervised, tf.mul(distill, opts.distillation / prepared.length)));
         }
@@ -159,6 +176,6 @@ export async function fineTuneNetwork(
   optimizer.dispose();
   classWeights.dispose();
   for (const v of [...tuned.list, ...baseVars.list]) v.dispose();
-  for (const p of prepared) for (const t of [p.features, p.base, p.targets, p.weights]) t.dispose();
+  for (const p of prepared) for (const t of [p.features, p.base, p.targets, p.excluded, p.weights]) t.dispose();
   return { ...model, weights };
 }

@@ -82,6 +82,57 @@ t.test(
   },
 );
 
+t.test('a stroke on a nucleus teaches foreground: whether interior or boundary is left to the model', async (t) => {
+  const baseBytes = encodeNetwork(randomNetwork(3));
+  // Every pixel of every disc stroked as a nucleus, the outline included, and a background band.
+  const labels = field.labels.reduce(
+    (s, l, i) => {
+      s[i] = l ? 2 : i < 3 * SIDE ? 1 : 0;
+      return s;
+    },
+    new Uint8Array(SIDE * SIDE),
+  );
+  const outline = (i: number) => {
+    const l = field.labels[i]!;
+    return l !== 0 && [i - 1, i + 1, i - SIDE, i + SIDE].some((j) => field.labels[j] !== l);
+  };
+  /** Mean foreground probability over the stroked nuclei, and the boundary share of it on their outlines. */
+  const shares = async (bytes: Uint8Array) => {
+    const model = await loadModel('m', bytes);
+    const [, interior, boundary] = await classPlanes(model, [normalizeImage(field.data, SIDE, SIDE)], SIDE, SIDE, 12);
+    await model.session.release();
+    let foreground = 0;
+    let nuclei = 0;
+    let share = 0;
+    let edges = 0;
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] !== 2) continue;
+      const f = interior![i]! + boundary![i]!;
+      foreground += f;
+      nuclei++;
+      if (outline(i)) {
+        share += boundary![i]! / f;
+        edges++;
+      }
+    }
+    return { foreground: foreground / nuclei, boundaryShare: share / edges };
+  };
+  const opts = { ...DEFAULT_FINE_TUNE, steps: 100, learningRate: 0.01, distillation: 0.3 };
+  const teach = async (objectStrokes: 'foreground' | 'interior') =>
+    shares((await teachNetwork(baseBytes, [image({ labels })], { ...opts, objectStrokes })).bytes);
+  const before = await shares(baseBytes);
+  const foreground = await teach('foreground');
+  const interior = await teach('interior');
+  const fmt = (s: typeof before) => `${s.foreground.toFixed(2)} / ${s.boundaryShare.toFixed(2)}`;
+  t.comment(
+    `foreground / outline boundary share: base ${fmt(before)}, foreground ${fmt(foreground)}, interior ${fmt(interior)}`,
+  );
+  t.ok(foreground.foreground > before.foreground + 0.2, 'both learn that the stroked pixels are nuclei');
+  t.ok(interior.foreground > before.foreground + 0.2);
+  t.ok(interior.boundaryShare < 0.5 * before.boundaryShare, "'interior' teaches the outlines away");
+  t.ok(foreground.boundaryShare > 2 * interior.boundaryShare, "'foreground' keeps them the model's");
+});
+
 t.test(
   'without a diameter it is the one a job runs the base at; an empty image or a non-network base is refused',
   async (t) => {
