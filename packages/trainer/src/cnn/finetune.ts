@@ -66,9 +66,9 @@ interface Prepared {
 /**
  * Adapts a network model to a scientist's strokes, starting from its own weights: each image is brought to the
  * model's working scale, the frozen part of the network (everything up to the last skip connection) runs once,
- * and only the last full-resolution layers are trained — on the labelled pixels (class-balanced cross-entropy),
- * while unlabelled pixels are held near the base model's prediction (distillation). A few strokes thus correct the
- * base model where it errs instead of replacing it. Deterministic (one thread, fixed order).
+ * and only the last full-resolution layers are trained — on the labelled pixels (cross-entropy over the classes
+ * each stroke allows), while unlabelled pixels are held near the base model's prediction (distillation). A few
+ * strokes thus correct the base model where it errs instead of replacing it. Deterministic (one thread, fixed order).
  */
 export async function fineTuneNetwork(
   model: NetworkModel,
