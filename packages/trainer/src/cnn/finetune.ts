@@ -56,11 +56,12 @@ const EXCLUDED = -1e4;
 interface Prepared {
   features: Tensor4D;
   base: Tensor;
-  targets: Tensor;
   /** 0 where a labelled pixel's stroke allows the class, a large negative number where it does not. */
   excluded: Tensor;
-  weights: Tensor;
-  labelled: number;
+  /** The stroke's class per pixel of the working grid (-1: unlabelled), and the grid's size. */
+  strokes: Int8Array;
+  width: number;
+  height: number;
 }
 
 /**
@@ -103,35 +104,27 @@ export async function fineTuneNetwork(
       const y = Math.min(size.height - 1, Math.floor((Math.floor(i / img.width) + 0.5) * sy));
       labels[y * w + x] = l;
     }
-    return tf.tidy(() => {
+    const excluded = new Float32Array(w * h * 3).fill(EXCLUDED);
+    const strokes = new Int8Array(w * h).fill(-1);
+    for (let i = 0; i < labels.length; i++) {
+      const l = labels[i]!;
+      if (!l) continue;
+      const c = l - 1;
+      if (c !== BACKGROUND && c !== INTERIOR && c !== BOUNDARY) continue;
+      strokes[i] = c;
+      excluded[i * 3 + c] = 0;
+      if (c === INTERIOR && opts.objectStrokes === 'foreground') excluded[i * 3 + BOUNDARY] = 0;
+      counts[c]!++;
+    }
+    const tensors = tf.tidy(() => {
       const values = forward(tf, model.spec, baseVars, tf.tensor4d(padded, [1, h, w, 1]));
-      const features = tf.keep(values.get(frozenOutput.input)!);
-      const base = tf.keep(tf.softmax(values.get(LOGITS)!));
-      const y = new Float32Array(w * h * 3);
-      const excluded = new Float32Array(w * h * 3).fill(EXCLUDED);
-      const weight = new Float32Array(w * h);
-      let labelled = 0;
-      for (let i = 0; i < labels.length; i++) {
-        const l = labels[i]!;
-        if (!l) continue;
-        const c = l - 1;
-        if (c !== BACKGROUND && c !== INTERIOR && c !== BOUNDARY) continue;
-        y[i * 3 + c] = 1;
-        excluded[i * 3 + c] = 0;
-        if (c === INTERIOR && opts.objectStrokes === 'foreground') excluded[i * 3 + BOUNDARY] = 0;
-        weight[i] = 1;
-        counts[c]!++;
-        labelled++;
-      }
       return {
-        features,
-        base,
-        targets: tf.keep(tf.tensor4d(y, [1, h, w, 3])),
+        features: tf.keep(values.get(frozenOutput.input)!),
+        base: tf.keep(tf.softmax(values.get(LOGITS)!)),
         excluded: tf.keep(tf.tensor4d(excluded, [1, h, w, 3])),
-        weights: tf.keep(tf.tensor3d(weight, [1, h, w])),
-        labelled,
       };
     });
+    return { ...tensors, strokes, width: w, height: h };
   });
   const present = counts.filter((c) => c > 0).length;
   const labelled = counts.reduce((a, b) => a + b, 0);
@@ -151,20 +144,25 @@ export async function fineTuneNetwork(
     return x;
   };
   const optimizer = tf.train.adam(opts.learningRate);
-  const classWeights = tf.tensor1d(classWeight);
+  // Each labelled pixel weighs its class' weight; constant over the steps, so made once.
+  const pixelWeights = prepared.map((p) =>
+    tf.tensor3d(
+      Float32Array.from(p.strokes, (c) => (c < 0 ? 0 : classWeight[c]!)),
+      [1, p.height, p.width],
+    ),
+  );
   for (let step = 0; step < opts.steps; step++) {
     const loss = optimizer.minimize(
       () => {
         let total: Tensor = tf.scalar(0);
-        for (const p of prepared) {
+        prepared.forEach((p, k) => {
           const logLikelihood = tf.logSoftmax(tail(p.features));
-          const pixelWeights = tf.mul(p.weights, tf.sum(tf.mul(p.targets, classWeights), -1));
           // log Σ p(c) over the classes the stroke allows (one, or interior + boundary for a nucleus stroke).
           const allowed = tf.logSumExp(tf.add(logLikelihood, p.excluded), -1);
-          const supervised = tf.neg(tf.sum(tf.mul(pixelWeights, allowed)));
+          const supervised = tf.neg(tf.sum(tf.mul(pixelWeights[k]!, allowed)));
           const distill = tf.neg(tf.mean(tf.sum(tf.mul(p.base, logLikelihood), -1)));
           total = tf.add(total, tf.add(supervised, tf.mul(distill, opts.distillation / prepared.length)));
-        }
+        });
         return total as never;
       },
       true,
@@ -174,8 +172,7 @@ export async function fineTuneNetwork(
   }
   const weights = { ...model.weights, ...(await fromVariables(model.spec, tuned)) };
   optimizer.dispose();
-  classWeights.dispose();
-  for (const v of [...tuned.list, ...baseVars.list]) v.dispose();
-  for (const p of prepared) for (const t of [p.features, p.base, p.targets, p.excluded, p.weights]) t.dispose();
+  for (const v of [...tuned.list, ...baseVars.list, ...pixelWeights]) v.dispose();
+  for (const p of prepared) for (const t of [p.features, p.base, p.excluded]) t.dispose();
   return { ...model, weights };
 }
