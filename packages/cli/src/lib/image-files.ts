@@ -4,6 +4,15 @@ import { ValidationError } from '@platescale/shared';
 
 const IMAGE = /\.(tiff?|png)$/i;
 
+/** Every TIFF or PNG below a directory, sorted. */
+export async function listImageFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && IMAGE.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
 /** The files named, and every TIFF or PNG below the directories named (sorted per directory). */
 export async function collectImageFiles(paths: string[]): Promise<string[]> {
   const files: string[] = [];
@@ -11,17 +20,7 @@ export async function collectImageFiles(paths: string[]): Promise<string[]> {
     const info = await stat(p).catch(() => {
       throw new ValidationError(`no such file or directory: ${p}`, 'files');
     });
-    if (!info.isDirectory()) {
-      files.push(p);
-      continue;
-    }
-    const entries = await readdir(p, { recursive: true, withFileTypes: true });
-    files.push(
-      ...entries
-        .filter((e) => e.isFile() && IMAGE.test(e.name))
-        .map((e) => join(e.parentPath, e.name))
-        .sort(),
-    );
+    files.push(...(info.isDirectory() ? await listImageFiles(p) : [p]));
   }
   return files;
 }

@@ -1,8 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { type ObjectStore, type ParsedImageName, parseImageName, ValidationError } from '@platescale/shared';
-
-const IMAGE = /\.(tiff?|png)$/i;
+import { listImageFiles } from './image-files.js';
 
 export interface ImportedFolder {
   prefix: string;
@@ -12,17 +11,9 @@ export interface ImportedFolder {
   unrecognized: string[];
 }
 
-async function listImages(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && IMAGE.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-}
-
 /** Copies every image under `dir` to `prefix` in the object store, keeping relative paths (Opera plates are folders). */
 export async function importFolder(objects: ObjectStore, dir: string, prefix: string): Promise<ImportedFolder> {
-  const files = await listImages(dir);
+  const files = await listImageFiles(dir);
   if (files.length === 0) throw new ValidationError(`no .tif/.tiff/.png images under ${dir}`);
   const parsed: ParsedImageName[] = [];
   const unrecognized: string[] = [];
